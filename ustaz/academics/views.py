@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import access, selectors, services
+from .forms import CourseCreateForm, EnrolGroupForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    term = selectors.current_term()
+    return render(request, "academics/home.html", {"term": term, "courses": selectors.home_courses(request.user, term)})
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_structure(request.user):
+        raise PermissionDenied
+    form = CourseCreateForm(request.POST or None, initial={"term": selectors.current_term()})
+    if request.method == "POST" and form.is_valid():
+        course = services.course_create(**form.cleaned_data)
+        messages.success(request, _("The course is created."))
+        return redirect("materials:course", pk=course.pk)
+    return render(request, "academics/course_create.html", {"form": form})
+
+
+@login_required
+def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.can_manage_structure(request.user):
+        raise PermissionDenied
+    course = access.get_course_for(request.user, pk)
+    form = EnrolGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.course_enrol_group(course=course, group=form.cleaned_data["group"])
+        messages.success(request, ngettext("%(n)s student enrolled.", "%(n)s students enrolled.", count) % {"n": count})
+        return redirect("academics:course_enrol", pk=course.pk)
+    groups = course.groups.select_related("programme").order_by("name")
+    return render(
+        request,
+        "academics/course_enrol.html",
+        {"course": course, "form": form, "groups": groups, "enrolled_count": course.enrolments.count()},
+    )

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from . import access, services
+from .forms import ImportAccountsForm, IssueAccountForm, ProfileForm, RoleForm
+from .models import Role, User
+
+ISSUED_SESSION_KEY = "ustaz_issued_credentials"
+
+
+def _login_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("account_login"))
+
+
+def _remember_issued(request: HttpRequest, issued: list[services.IssuedCredential]) -> None:
+    # One-time passwords are never stored in the database; the office's own server-side session keeps
+    # them only until the slips are printed or the next batch is issued.
+    request.session[ISSUED_SESSION_KEY] = [{"user_id": c.user.pk, "password": c.password} for c in issued]
+
+
+def _issued_from_session(request: HttpRequest) -> list[services.IssuedCredential]:
+    stored = request.session.get(ISSUED_SESSION_KEY, [])
+    users = User.objects.in_bulk([item["user_id"] for item in stored])
+    return [
+        services.IssuedCredential(user=users[i["user_id"]], password=i["password"])
+        for i in stored
+        if i["user_id"] in users
+    ]
+
+
+def _deliver_by_email(request: HttpRequest, issued: list[services.IssuedCredential]) -> None:
+    sent = sum(services.credentials_email(credential=c, login_url=_login_url(request)) for c in issued)
+    missing = len(issued) - sent
+    if sent:
+        messages.success(request, ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent})
+    if missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s person has no e-mail address: give them the printed slip.",
+                "%(n)s people have no e-mail address: give them the printed slips.",
+                missing,
+            )
+            % {"n": missing},
+        )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_accounts(request.user))
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    users = User.objects.order_by("last_name", "first_name", "pk")
+    if query:
+        users = users.filter(
+            Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(iin__startswith=query)
+            | Q(email__icontains=query)
+        )
+    if role in Role.values:
+        users = users.filter(User.role_filter(role))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "query": query, "role": role, "roles": Role.choices})
+
+
+@login_required
+def issue_account(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_accounts(request.user))
+    form = IssueAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        roles = set(form.cleaned_data["roles"])
+        if Role.ADMIN in roles and not access.can_grant_role(request.user, Role.ADMIN):
+            form.add_error("roles", _("Only an administrator can make another administrator."))
+        else:
+            data = services.AccountData(
+                **{
+                    k: form.cleaned_data[k]
+                    for k in (
+                        "last_name",
+                        "first_name",
+                        "patronymic",
+                        "iin",
+                        "citizenship",
+                        "email",
+                        "phone",
+                        "time_zone",
+                        "language",
+                        "username",
+                    )
+                },
+                roles=roles,
+            )
+            try:
+                credential = services.account_issue(data=data, issued_by=request.user, request=request)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                _remember_issued(request, [credential])
+                if form.cleaned_data["send_email"]:
+                    _deliver_by_email(request, [credential])
+                return redirect("accounts:issued")
+    return render(request, "accounts/issue.html", {"form": form})
+
+
+@login_required
+def import_accounts(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_accounts(request.user))
+    form = ImportAccountsForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", _("The file is larger than 10 MB."))
+        else:
+            result = services.accounts_import(
+                filename=upload.name, content=upload.read(), issued_by=request.user, request=request
+            )
+            if result.errors:
+                errors = result.errors
+            else:
+                _remember_issued(request, result.issued)
+                if form.cleaned_data["send_email"]:
+                    _deliver_by_email(request, result.issued)
+                return redirect("accounts:issued")
+    return render(
+        request,
+        "accounts/import.html",
+        {"form": form, "errors": errors, "columns": services.IMPORT_COLUMNS, "required": services.REQUIRED_COLUMNS},
+    )
+
+
+@login_required
+def issued(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_accounts(request.user))
+    return render(request, "accounts/issued.html", {"issued": _issued_from_session(request)})
+
+
+@login_required
+def issued_slips(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_manage_accounts(request.user))
+    credentials = _issued_from_session(request)
+    if not credentials:
+        messages.info(request, _("There are no newly issued accounts to print."))
+        return redirect("accounts:people")
+    pdf = services.credential_slips_pdf(credentials=credentials, login_url=_login_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="ustaz-credentials.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    return render(request, "accounts/person.html", {"person": person, "role_form": RoleForm(), "roles": Role.choices})
+
+
+@login_required
+@require_POST
+def person_role(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        role = form.cleaned_data["role"]
+        access.require(access.can_grant_role(request.user, role))
+        if request.POST.get("action") == "revoke":
+            services.role_revoke(user=person, role=role, revoked_by=request.user, request=request)
+            messages.success(request, _("Role removed."))
+        else:
+            services.role_grant(user=person, role=role, granted_by=request.user, request=request)
+            messages.success(request, _("Role granted."))
+    return redirect("accounts:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    credential = services.password_reissue(user=person, issued_by=request.user, request=request)
+    _remember_issued(request, [credential])
+    if request.POST.get("send_email"):
+        _deliver_by_email(request, [credential])
+    return redirect("accounts:issued")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language: remembered on the account, and in a cookie before login."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            User.objects.filter(pk=request.user.pk).update(language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

@@ -1,0 +1,401 @@
+"""Load the demo university once: `manage.py load_demo` (does nothing if it is already there)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from ustaz.academics.models import (
+    AcademicYear,
+    Course,
+    Delivery,
+    Department,
+    Discipline,
+    DltBasis,
+    Enrolment,
+    Faculty,
+    Funding,
+    Programme,
+    StudentRecord,
+    StudyGroup,
+    Term,
+    TermKind,
+)
+from ustaz.accounts.iin import make_iin
+from ustaz.accounts.models import Role, User
+from ustaz.demo import data
+from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.materials.markup import render_markdown
+from ustaz.materials.models import Material, MaterialKind, Section
+
+DEMO_PASSWORD = "ustaz-demo"  # noqa: S105 - the documented password of the demo accounts
+DEMO_LOGINS = {
+    "demo-student": Role.STUDENT,
+    "demo-teacher": Role.TEACHER,
+    "demo-office": Role.ACADEMIC_OFFICE,
+    "demo-ict": Role.ICT_SUPPORT,
+    "demo-rector": Role.RECTOR,
+    "demo-applicant": Role.APPLICANT,
+}
+STUDENTS_PER_GROUP = 25
+TEACHERS_PER_DEPARTMENT = 5
+
+
+def academic_year_start(today: datetime.date) -> int:
+    return today.year if today.month >= 8 else today.year - 1
+
+
+class Command(BaseCommand):
+    help = "Load the demo university (idempotent)."
+
+    def handle(self, *args, **options):
+        if User.objects.filter(username="demo-student").exists():
+            self.stdout.write("The demo university is already loaded.")
+            return
+        with transaction.atomic():
+            self.rng = random.Random(2026)  # noqa: S311 - deterministic demo data
+            self.password_hash = make_password(DEMO_PASSWORD)
+            self.serial = 0
+            self.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
+                f"{Discipline.objects.count()} disciplines, {Course.objects.count()} courses, "
+                f"{User.objects.filter(User.role_filter(Role.TEACHER)).count()} teachers, "
+                f"{StudentRecord.objects.count()} students, {Material.objects.count()} materials."
+            )
+        )
+
+    # --- people ------------------------------------------------------------------------------------
+    def person(
+        self,
+        *,
+        username: str | None = None,
+        roles: set[str],
+        female: bool | None = None,
+        citizenship: str = "KZ",
+        time_zone: str = "Asia/Almaty",
+        language: str = "kk",
+        birth_year: int = 2003,
+        names: tuple[str, str, str] | None = None,
+    ) -> User:
+        rng = self.rng
+        if female is None:
+            female = rng.random() < 0.55
+        if names:
+            last, first, patronymic = names
+        else:
+            last = rng.choice(data.SURNAMES)
+            if female:
+                last = last + "а" if last.endswith(("ов", "ев", "ин")) else last
+            first = rng.choice(data.FEMALE_NAMES if female else data.MALE_NAMES)
+            father = rng.choice(data.FATHER_NAMES)
+            patronymic = f"{father}{'қызы' if female else 'ұлы'}"
+        self.serial += 1
+        birth = datetime.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+        iin = make_iin(birth, female=female, serial=self.serial) if citizenship == "KZ" else ""
+        return User(
+            username=username or f"u{self.serial:04d}",
+            last_name=last,
+            first_name=first,
+            patronymic=patronymic,
+            iin=iin,
+            citizenship=citizenship,
+            email=f"{username or f'u{self.serial:04d}'}@demo.ustaz.kz",
+            time_zone=time_zone,
+            language=language,
+            roles=User.encode_roles(roles),
+            password=self.password_hash,
+            must_change_password=False,
+        )
+
+    def load(self) -> None:
+        rng = self.rng
+        today = timezone.localdate()
+        start = academic_year_start(today)
+        year = AcademicYear.objects.create(
+            name=f"{start}-{start + 1}", starts_on=datetime.date(start, 9, 1), ends_on=datetime.date(start + 1, 8, 31)
+        )
+        autumn = Term.objects.create(
+            academic_year=year,
+            kind=TermKind.AUTUMN,
+            starts_on=datetime.date(start, 9, 1),
+            ends_on=datetime.date(start + 1, 1, 20),
+        )
+        spring = Term.objects.create(
+            academic_year=year,
+            kind=TermKind.SPRING,
+            starts_on=datetime.date(start + 1, 1, 21),
+            ends_on=datetime.date(start + 1, 6, 15),
+        )
+        Term.objects.create(
+            academic_year=year,
+            kind=TermKind.SUMMER,
+            starts_on=datetime.date(start + 1, 6, 16),
+            ends_on=datetime.date(start + 1, 8, 31),
+        )
+        term = spring if today >= spring.starts_on else autumn
+
+        faculties = {
+            code: Faculty.objects.create(code=code, name_kk=kk, name_ru=ru, name_en=en)
+            for code, kk, ru, en in data.FACULTIES
+        }
+        staff = [
+            self.person(
+                username="demo-office",
+                roles={Role.ACADEMIC_OFFICE},
+                birth_year=1982,
+                language="ru",
+                names=("Омарова", "Гүлнар", "Серікқызы"),
+            ),
+            self.person(
+                username="demo-ict", roles={Role.ICT_SUPPORT}, birth_year=1990, names=("Тұрсынов", "Данияр", "Болатұлы")
+            ),
+            self.person(
+                username="demo-rector", roles={Role.RECTOR}, birth_year=1965, names=("Сәтбаев", "Нұрлан", "Ерікұлы")
+            ),
+            self.person(
+                username="demo-applicant",
+                roles={Role.APPLICANT},
+                birth_year=2008,
+                names=("Есенова", "Аружан", "Маратқызы"),
+            ),
+        ]
+        User.objects.bulk_create(staff)
+
+        programmes, teachers_by_dept, disciplines_by_dept = [], {}, {}
+        teachers: list[User] = []
+        for faculty_code, dept_code, dept_names, prog_code, prog_names in data.PROGRAMMES:
+            department = Department.objects.create(
+                faculty=faculties[faculty_code],
+                code=dept_code,
+                name_kk=dept_names[0],
+                name_ru=dept_names[1],
+                name_en=dept_names[2],
+            )
+            programmes.append(
+                Programme.objects.create(
+                    code=prog_code,
+                    department=department,
+                    name_kk=prog_names[0],
+                    name_ru=prog_names[1],
+                    name_en=prog_names[2],
+                    instruction_languages="kk,ru",
+                )
+            )
+            disciplines_by_dept[dept_code] = [
+                Discipline.objects.create(
+                    code=f"{dept_code}{n + 1:02d}{credits}",
+                    department=department,
+                    credits=credits,
+                    name_kk=kk,
+                    name_ru=ru,
+                    name_en=en,
+                )
+                for n, (kk, ru, en, credits) in enumerate(data.DISCIPLINES[dept_code])
+            ]
+            dept_teachers = []
+            for n in range(TEACHERS_PER_DEPARTMENT):
+                first = dept_code == "INS" and n == 0
+                dept_teachers.append(
+                    self.person(
+                        username="demo-teacher" if first else None,
+                        roles={Role.TEACHER},
+                        birth_year=rng.randint(1960, 1992),
+                        names=("Жұмабаева", "Ақмарал", "Ғаниқызы") if first else None,
+                        female=True if first else None,
+                    )
+                )
+            # One teacher from abroad (§1.4: foreign specialists teach at a distance).
+            if dept_code == "VOC":
+                dept_teachers[-1].citizenship, dept_teachers[-1].iin = "IT", ""
+                dept_teachers[-1].time_zone, dept_teachers[-1].language = "Europe/Rome", "en"
+            teachers_by_dept[dept_code] = dept_teachers
+            teachers.extend(dept_teachers)
+        User.objects.bulk_create(teachers)
+        # bulk_create on SQLite does not set primary keys for every backend version: read them back.
+        by_name = {u.username: u for u in User.objects.filter(username__in=[t.username for t in teachers])}
+        for dept_code, dept_teachers in teachers_by_dept.items():
+            teachers_by_dept[dept_code] = [by_name[t.username] for t in dept_teachers]
+
+        # Groups: one per programme and year of study, 25 students each.
+        bases = (
+            [DltBasis.HIGHER_BLENDED] * 6
+            + [DltBasis.SHORTENED] * 3
+            + [
+                DltBasis.EXCHANGE,
+                DltBasis.ACADEMIC_MOBILITY,
+                DltBasis.BUSINESS_TRIP,
+                DltBasis.SPECIAL_NEEDS,
+                DltBasis.TEMPORARY_HEALTH,
+                DltBasis.FOREIGN_FAMILY,
+                DltBasis.WORKING_ADULT,
+                DltBasis.MILITARY_SERVICE,
+            ]
+        )
+        deliveries = [Delivery.NETWORK] * 6 + [Delivery.BLENDED] * 3 + [Delivery.CASE] * 2
+        students: list[User] = []
+        plan: list[tuple[StudyGroup, int, dict]] = []
+        groups_by_key = {}
+        for programme, (_f, dept_code, *_rest) in zip(programmes, data.PROGRAMMES, strict=True):
+            for year_of_study in range(1, 5):
+                admitted = start - year_of_study + 1
+                group = StudyGroup.objects.create(
+                    name=f"{dept_code}-{admitted % 100:02d}",
+                    programme=programme,
+                    admission_year=admitted,
+                    language="kk" if year_of_study % 2 else "ru",
+                )
+                groups_by_key[(programme.code, year_of_study)] = group
+                for n in range(STUDENTS_PER_GROUP):
+                    is_demo = dept_code == "INS" and year_of_study == 2 and n == 0
+                    basis = DltBasis.HIGHER_BLENDED if is_demo else rng.choice(bases)
+                    abroad = basis in (
+                        DltBasis.EXCHANGE,
+                        DltBasis.ACADEMIC_MOBILITY,
+                        DltBasis.BUSINESS_TRIP,
+                        DltBasis.FOREIGN_FAMILY,
+                    )
+                    country, tz = rng.choice(data.ABROAD) if abroad else ("KZ", "Asia/Almaty")
+                    citizenship = country if basis == DltBasis.FOREIGN_FAMILY else "KZ"
+                    student = self.person(
+                        username="demo-student" if is_demo else None,
+                        roles={Role.STUDENT},
+                        birth_year=2008 - year_of_study,
+                        citizenship=citizenship,
+                        time_zone=tz,
+                        language=rng.choice(["kk", "kk", "ru"]),
+                        names=("Сейітов", "Ерлан", "Асқарұлы") if is_demo else None,
+                        female=False if is_demo else None,
+                    )
+                    students.append(student)
+                    plan.append(
+                        (
+                            group,
+                            year_of_study,
+                            {
+                                "programme": programme,
+                                "delivery": Delivery.NETWORK if is_demo else rng.choice(deliveries),
+                                "dlt_basis": basis,
+                                "funding": Funding.PAID_CONTRACT,
+                                "contract_number": f"ҚБТ-{admitted}-{len(plan) + 1:04d}",
+                                "country_of_residence": country,
+                            },
+                        )
+                    )
+        User.objects.bulk_create(students, batch_size=200)
+        ids = dict(User.objects.filter(username__in=[s.username for s in students]).values_list("username", "id"))
+        StudentRecord.objects.bulk_create(
+            [
+                StudentRecord(student_id=ids[s.username], group=group, year_of_study=year_of_study, **fields)
+                for s, (group, year_of_study, fields) in zip(students, plan, strict=True)
+            ],
+            batch_size=200,
+        )
+
+        # This term's courses: two or three disciplines per group, taught by the department's teachers.
+        wav = scale_wav()
+        pdf_by_dept: dict[str, bytes] = {}
+        courses: list[Course] = []
+        for programme, (_f, dept_code, *_rest) in zip(programmes, data.PROGRAMMES, strict=True):
+            disciplines = disciplines_by_dept[dept_code]
+            dept_teachers = teachers_by_dept[dept_code]
+            for year_of_study in range(1, 5):
+                group = groups_by_key[(programme.code, year_of_study)]
+                count = 3 if year_of_study == 2 else 2
+                for k in range(count):
+                    discipline = disciplines[((year_of_study - 1) * 2 + k) % len(disciplines)]
+                    course = Course.objects.create(discipline=discipline, term=term)
+                    lead = (
+                        dept_teachers[0] if (dept_code == "INS" and year_of_study == 2) else rng.choice(dept_teachers)
+                    )
+                    assistant = rng.choice([t for t in dept_teachers if t != lead])
+                    course.teachers.set([lead, assistant] if k == 0 else [lead])
+                    course.groups.add(group)
+                    courses.append(course)
+                    if dept_code not in pdf_by_dept:
+                        pdf_by_dept[dept_code] = syllabus_pdf(
+                            discipline.name_kk,
+                            discipline.code,
+                            discipline.credits,
+                            [t[0] for t in data.SECTION_TITLES] + ["Аралық бақылау", "Емтихан"],
+                        )
+                    self.add_materials(course, lead, pdf_by_dept[dept_code], wav)
+        enrolments = [
+            Enrolment(course=course, student_id=sid)
+            for course in courses
+            for sid in StudentRecord.objects.filter(group__in=course.groups.all()).values_list("student_id", flat=True)
+        ]
+        Enrolment.objects.bulk_create(enrolments, batch_size=500)
+
+    def add_materials(self, course: Course, author: User, pdf: bytes, wav: bytes) -> None:
+        rng = self.rng
+        sections = Section.objects.bulk_create(
+            [Section(course=course, title=titles[0], position=n + 1) for n, titles in enumerate(data.SECTION_TITLES)]
+        )
+        sections = list(Section.objects.filter(course=course).order_by("position"))
+        name = course.discipline.name_kk
+        items = [
+            (
+                sections[0],
+                MaterialKind.FILE,
+                f"{name}: силлабус",
+                {"file": ("syllabus.pdf", pdf, "application/pdf")},
+                True,
+            ),
+            (sections[0], MaterialKind.PAGE, "Курсқа кіріспе", {"body": data.PAGE_TEXT.format(title=name)}, False),
+            (
+                sections[1],
+                MaterialKind.FILE,
+                "Тыңдауға арналған үлгі: до мажор гаммасы",
+                {"file": ("scale-c-major.wav", wav, "audio/wav")},
+                False,
+            ),
+            (sections[1], MaterialKind.VIDEO, "Бейнедәріс", {"url": rng.choice(data.VIDEO_URLS)}, False),
+            (
+                sections[2],
+                MaterialKind.LINK,
+                "Қазақстан Республикасының Ұлттық академиялық кітапханасы",
+                {"url": "https://www.nlrk.kz/"},
+                False,
+            ),
+        ]
+        for position, (section, kind, title, payload, in_print) in enumerate(items, start=1):
+            material = Material(
+                course=course,
+                section=section,
+                kind=kind,
+                title=title,
+                created_by=author,
+                is_published=True,
+                available_in_print=in_print,
+                position=position,
+            )
+            if "body" in payload:
+                material.body = payload["body"]
+                material.body_html = render_markdown(material.body)
+            if "url" in payload:
+                material.url = payload["url"]
+            if "file" in payload:
+                file_name, content, content_type = payload["file"]
+                material.file_name, material.content_type, material.size = file_name, content_type, len(content)
+                material.file.save(file_name, ContentFile(content), save=False)
+            material.save()
+        # A draft the teacher sees and the students do not.
+        Material.objects.create(
+            course=course,
+            section=sections[2],
+            kind=MaterialKind.PAGE,
+            title="Келесі тапсырма",
+            body="Дайындалуда.",
+            body_html=render_markdown("Дайындалуда."),
+            created_by=author,
+            is_published=False,
+            position=10,
+        )

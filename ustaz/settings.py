@@ -1,0 +1,299 @@
+"""Ustaz settings: one module, driven by USTAZ_* environment variables.
+
+A fresh clone runs with no variable set at all (the embedded default: SQLite in WAL mode, files under
+var/, the database task queue, an in-process channel layer). Setting USTAZ_DATABASE_URL, USTAZ_REDIS_URL
+and USTAZ_STORAGE_URL turns the same code into the scaled deployment of docs/deploy.md. Any variable may
+instead be read from a file named by <NAME>_FILE (for container secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = env(name, "")
+    if value == "":
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = env(name, "")
+    return int(value) if value else default
+
+
+def envlist(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(env("USTAZ_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _embedded_secret_key() -> str:
+    # Generated once per installation and kept beside the data it protects.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env("USTAZ_SECRET_KEY") or _embedded_secret_key()
+DEBUG = envbool("USTAZ_DEBUG", False)
+TESTING = envbool("USTAZ_TESTING", False)
+ALLOWED_HOSTS = envlist("USTAZ_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = envlist("USTAZ_CSRF_TRUSTED_ORIGINS", "")
+# Behind a TLS-terminating proxy (scaled mode), the proxy says which scheme the client used.
+if envbool("USTAZ_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+INSTALLED_APPS = [
+    "ustaz.core",
+    "ustaz.accounts",
+    "ustaz.academics",
+    "ustaz.materials",
+    "ustaz.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "channels",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "ustaz.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ustaz.accounts.middleware.UserLanguageMiddleware",
+    "ustaz.accounts.middleware.UserTimezoneMiddleware",
+    "ustaz.accounts.middleware.AccountPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ustaz.urls"
+WSGI_APPLICATION = "ustaz.wsgi.application"
+ASGI_APPLICATION = "ustaz.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ustaz" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ustaz.core.context_processors.ustaz",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("USTAZ_DATABASE_URL", f"sqlite:///{VAR_DIR / 'ustaz.sqlite3'}"),
+        conn_max_age=envint("USTAZ_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock up front
+    # so that concurrent writers queue on busy_timeout instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = None if not TESTING else 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions, channel layer ---------------------------------------------------------------
+REDIS_URL = env("USTAZ_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    # The embedded server runs several worker processes: a process-local cache would let each keep its
+    # own count of failed logins, so the cache lives in the shared database instead.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ustaz_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Files ----------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGE_URL = env("USTAZ_STORAGE_URL")
+if STORAGE_URL.startswith("s3://"):
+    _s3 = urlparse(STORAGE_URL)
+    _q = {k: v[0] for k, v in parse_qs(_s3.query).items()}
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3.hostname,
+            "endpoint_url": _q.get("endpoint"),
+            "region_name": _q.get("region"),
+            "access_key": unquote(_s3.username or "") or env("USTAZ_S3_ACCESS_KEY") or None,
+            "secret_key": unquote(_s3.password or "") or env("USTAZ_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": envint("USTAZ_S3_URL_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_MAX_AGE = 3600
+STATICFILES_DIRS = [("bootstrap", Path(__import__("xstatic.pkg.bootstrap").pkg.bootstrap.BASE_DIR))]
+# How private files leave the server: "django" streams them from Python; "x-accel" hands the path to
+# nginx (X-Accel-Redirect under USTAZ_X_ACCEL_PREFIX); S3 storage always redirects to a signed URL.
+FILE_SERVING = env("USTAZ_FILE_SERVING", "django")
+X_ACCEL_PREFIX = env("USTAZ_X_ACCEL_PREFIX", "/protected/")
+MATERIAL_MAX_UPLOAD_MB = envint("USTAZ_MATERIAL_MAX_UPLOAD_MB", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- E-mail ---------------------------------------------------------------------------------------
+EMAIL_URL = env("USTAZ_EMAIL_URL")
+if EMAIL_URL.startswith(("smtp://", "smtps://", "submission://")):
+    _mail = urlparse(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or 25
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = _mail.scheme == "submission"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env("USTAZ_FROM_EMAIL", "Ustaz <noreply@ustaz.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Accounts -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_ADAPTER = "ustaz.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = None
+# Failed logins: at most 5 a minute per IP and 10 per 5 minutes per account (allauth's rate limits,
+# kept in the shared cache so every worker process counts together).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("USTAZ_LOGIN_RATE", "5/m/ip,10/5m/key"),
+    "reset_password": "5/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ustaz"
+# Staff roles (academic office, ICT support, rector, administrator) must enrol TOTP when this is on.
+MFA_REQUIRED_FOR_STAFF = envbool("USTAZ_MFA_REQUIRED_FOR_STAFF", False)
+# Issued one-time passwords are valid for this many days before the office must issue a new one.
+ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
+
+# --- Languages and time ---------------------------------------------------------------------------
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "ustaz" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Almaty"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "ustaz_language"
+
+# --- Security -------------------------------------------------------------------------------------
+SECURE_SSL = envbool("USTAZ_SECURE", not DEBUG and bool(env("USTAZ_ALLOWED_HOSTS")))
+SESSION_COOKIE_SECURE = SECURE_SSL
+CSRF_COOKIE_SECURE = SECURE_SSL
+SECURE_SSL_REDIRECT = SECURE_SSL and envbool("USTAZ_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("USTAZ_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
+SECURE_HSTS_PRELOAD = SECURE_SSL
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+X_FRAME_OPTIONS = "DENY"
+# Our own pages load nothing from elsewhere; videos embed from youtube-nocookie.com only.
+CONTENT_SECURITY_POLICY = env(
+    "USTAZ_CSP",
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "frame-src https://www.youtube-nocookie.com; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("USTAZ_LOG_LEVEL", "WARNING")},
+}
+
+# Shown in the footer and in credential slips.
+UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")
+SITE_URL = env("USTAZ_SITE_URL", f"http://127.0.0.1:{envint('USTAZ_PORT', 8000)}")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ustaz.academics import views as academics_views
+from ustaz.core import views as core_views
+
+urlpatterns = [
+    path("", academics_views.home, name="home"),
+    path("", include("ustaz.accounts.urls")),
+    path("", include("ustaz.academics.urls")),
+    path("", include("ustaz.materials.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("health/", core_views.health, name="health"),
+    path("bench/bare/", core_views.bare, name="bare"),
+]
