@@ -49,15 +49,43 @@ def serve(*, web: bool = True, websockets: bool = True, worker: bool = True) -> 
     granian = [python, "-m", "granian", "--no-access-log", "--log-level", "warning"]
     commands = []
     if web:
-        commands.append(granian + [
-            "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", workers,
-            "--blocking-threads", threads, "--backlog", "2048",
-            "--static-path-route", settings.STATIC_URL.rstrip("/"), "--static-path-mount", str(settings.STATIC_ROOT),
-            "ustaz.wsgi:application",
-        ])
+        commands.append(
+            granian
+            + [
+                "--interface",
+                "wsgi",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                workers,
+                "--blocking-threads",
+                threads,
+                "--backlog",
+                "2048",
+                "--static-path-route",
+                settings.STATIC_URL.rstrip("/"),
+                "--static-path-mount",
+                str(settings.STATIC_ROOT),
+                "ustaz.wsgi:application",
+            ]
+        )
     if websockets:
-        commands.append(granian + ["--interface", "asginl", "--host", host, "--port", str(ws_port), "--workers", "1",
-                                   "ustaz.asgi:application"])
+        commands.append(
+            granian
+            + [
+                "--interface",
+                "asginl",
+                "--host",
+                host,
+                "--port",
+                str(ws_port),
+                "--workers",
+                "1",
+                "ustaz.asgi:application",
+            ]
+        )
     if worker:
         commands.append([python, str(ROOT / "manage.py"), "db_worker"])
     children = [subprocess.Popen(cmd, cwd=ROOT) for cmd in commands]  # noqa: S603 - our own commands
@@ -88,7 +116,7 @@ def serve(*, web: bool = True, websockets: bool = True, worker: bool = True) -> 
 def print_demo_logins() -> None:
     from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
 
-    print("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login, role in DEMO_LOGINS.items():
         print(f"  {login:<16} {role.label}")
 

@@ -10,6 +10,7 @@ from .models import Material, MaterialKind, Section
 
 class MaterialForm(BootstrapFormMixin, forms.ModelForm):
     file = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
+    url = forms.URLField(label=_("Address"), required=False, max_length=1000, assume_scheme="https")
 
     class Meta:
         model = Material

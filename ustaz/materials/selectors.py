@@ -9,7 +9,7 @@ from .models import Material, Section
 
 def course_sections(course: Course, *, include_drafts: bool) -> list[Section]:
     """The course's sections with their materials in order (two queries, whatever their number)."""
-    materials = Material.objects.filter(course=course).defer("body", "body_html", "description")
+    materials = Material.objects.filter(course=course).defer("body", "body_html")
     if not include_drafts:
         materials = materials.filter(is_published=True)
     sections = list(

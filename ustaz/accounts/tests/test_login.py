@@ -1,0 +1,87 @@
+import pytest
+from django.test import Client
+
+from testkit.factories import PASSWORD, UserFactory
+from ustaz.accounts.models import User
+from ustaz.core.models import AuditAction, AuditEvent
+
+
+def login(client: Client, username: str, password: str):
+    return client.post("/accounts/login/", {"login": username, "password": password})
+
+
+def test_the_first_login_forces_a_password_change(db):
+    user = UserFactory(roles=",student,", must_change_password=True)
+    client = Client()
+    assert login(client, user.username, PASSWORD).status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/change/"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "Жаңа-құпия-сөз-2026", "password2": "Жаңа-құпия-сөз-2026"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, actor=user).exists()
+
+
+def test_failed_logins_are_audited_and_rate_limited(db):
+    user = UserFactory(roles=",student,")
+    client = Client()
+    statuses = [login(client, user.username, "wrong password").status_code for _ in range(6)]
+    assert statuses[:5] == [200] * 5
+    # After five failures from one address in a minute even the right password is refused for a while.
+    response = login(client, user.username, PASSWORD)
+    assert response.status_code in (200, 429)
+    assert not response.wsgi_request.user.is_authenticated
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, target_repr=user.username).count() >= 5
+
+
+def test_a_successful_login_is_audited(db):
+    user = UserFactory(roles=",student,")
+    client = Client()
+    assert login(client, user.username, PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user).exists()
+
+
+def test_staff_must_enrol_two_factor_authentication_when_the_setting_says_so(settings, office, student, as_user):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    response = as_user(office).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # Students are not made to.
+    assert as_user(student).get("/").status_code == 200
+
+
+def test_the_password_reset_mail_goes_out_by_smtp(db, smtp_server):
+    UserFactory(email="forgot@example.kz", language="ru")
+    response = Client().post("/accounts/password/reset/", {"email": "forgot@example.kz"})
+    assert response.status_code == 302
+    assert [m["To"] for m in smtp_server.messages] == ["forgot@example.kz"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_language_switch_is_remembered_on_the_account(student, as_user, language):
+    client = as_user(student)
+    client.post("/language/", {"language": language, "next": "/"})
+    assert User.objects.get(pk=student.pk).language == language
+    response = client.get("/")
+    assert response["Content-Language"] == language
+
+
+def test_the_language_switch_works_before_login(db):
+    client = Client()
+    client.post("/language/", {"language": "ru", "next": "/accounts/login/"})
+    assert client.get("/accounts/login/")["Content-Language"] == "ru"
+
+
+def test_profile_settings_are_saved(student, as_user):
+    response = as_user(student).post(
+        "/me/", {"email": "new@example.kz", "phone": "+7 701", "time_zone": "Asia/Seoul", "language": "en"}
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.time_zone == "Asia/Seoul"
