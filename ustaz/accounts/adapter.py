@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +12,19 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.urls import reverse
 
         return reverse("home")
+
+    # allauth's own notices, in Ustaz's words (and so in Kazakh too); None: not shown at all.
+    MESSAGE_TEXTS = {
+        "account/messages/logged_in.txt": None,
+        "account/messages/logged_out.txt": _("You have logged out."),
+        "account/messages/password_changed.txt": _("Your password is changed."),
+        "account/messages/password_set.txt": _("Your password is set."),
+    }
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        if message_template in self.MESSAGE_TEXTS:
+            text = self.MESSAGE_TEXTS[message_template]
+            if text is None:
+                return
+            message, message_template = str(text), None
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
