@@ -44,6 +44,7 @@ def envlist(name: str, default: str) -> list[str]:
 
 VAR_DIR = Path(env("USTAZ_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 
 def _embedded_secret_key() -> str:

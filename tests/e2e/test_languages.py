@@ -1,0 +1,103 @@
+"""The interface in Kazakh and Russian shows no untranslated string on the pages a student and a teacher use."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from testkit.factories import PASSWORD, CourseFactory, MaterialFactory, SectionFactory, UserFactory, enrol
+
+from .conftest import log_in
+
+# Words that are the same in every language here: the product's name and the format names in help texts.
+# (The footer's language switch names each language in itself, so it is left out of the text checked.)
+SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https"}
+
+
+def page_text(page) -> str:
+    # The menu and the page's content; the time-zone list (IANA names such as Europe/Berlin) is left out.
+    return page.evaluate(
+        """() => [document.querySelector('nav'), document.querySelector('main')].map(node => {
+            const copy = node.cloneNode(true);
+            copy.querySelectorAll('select[name=time_zone]').forEach(s => s.remove());
+            document.body.appendChild(copy);
+            const text = copy.innerText;
+            copy.remove();
+            return text;
+        }).join('\\n')"""
+    )
+
+
+def english_source_strings() -> set[str]:
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "ustaz/locale/kk/LC_MESSAGES/django.po"))
+    strings = set()
+    for entry in catalogue:
+        for text in (entry.msgid, entry.msgid_plural):
+            # Compare whole sentences without their placeholders.
+            for part in re.split(r"%\(\w+\)[sd]", text or ""):
+                if len(part.strip()) >= 6 and re.search("[A-Za-z]{3}", part):
+                    strings.add(part.strip())
+    return strings
+
+
+def untranslated_in(text: str, sources: set[str]) -> list[str]:
+    found = [s for s in sources if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text)]
+    latin_words = {w for w in re.findall(r"\b[A-Za-z]{4,}\b", text)} - SAME_IN_EVERY_LANGUAGE
+    return sorted(found) + sorted(latin_words)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_student_and_teacher_pages_are_fully_translated(browser, live_server, language):
+    course = CourseFactory(
+        discipline__name_kk="Гармония",
+        discipline__name_ru="Гармония",
+        discipline__name_en="Harmony",
+        discipline__code="ГАР101",
+    )
+    section = SectionFactory(course=course, title="1-апта")
+    page_material = MaterialFactory(section=section, title="Кіріспе", body="Мәтін", body_html="<p>Мәтін</p>")
+    MaterialFactory(section=section, title="Жоба", is_published=False)
+    teacher = UserFactory(
+        roles=",teacher,", last_name="Жұмабаева", first_name="Ақмарал", email="t@example.kz", username="teacher1"
+    )
+    course.teachers.add(teacher)
+    student = UserFactory(roles=",student,", last_name="Сейітов", first_name="Ерлан", username="student1")
+    enrol(student, course)
+    sources = english_source_strings()
+
+    for user, paths in (
+        (student, ["/", f"/courses/{course.pk}/", f"/courses/{course.pk}/materials/{page_material.pk}/", "/me/"]),
+        (
+            teacher,
+            [
+                "/",
+                f"/courses/{course.pk}/",
+                f"/courses/{course.pk}/materials/new/?kind=file",
+                f"/courses/{course.pk}/materials/{page_material.pk}/edit/",
+            ],
+        ),
+    ):
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        page = context.new_page()
+        # Switch the language on the login page, as a visitor would, then log in.
+        page.goto("/accounts/login/")
+        page.locator(f"footer button[value={language}]").click()
+        login_text = page_text(page)
+        assert untranslated_in(login_text, sources) == [], "/accounts/login/"
+        log_in(page, user.username, PASSWORD)
+        page.wait_for_url(re.compile(r"/$"))
+        # The account keeps its own language (English here) until the user switches it.
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.locator(f"footer button[value={language}]").click()
+        page.wait_for_load_state()
+        for path in paths:
+            page.goto(path)
+            assert page.locator("html").get_attribute("lang") == language
+            text = page_text(page)
+            assert untranslated_in(text, sources) == [], (path, text)
+        context.close()
