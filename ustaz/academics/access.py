@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from ustaz.accounts.models import Role, User
@@ -23,13 +22,19 @@ def can_oversee_courses(user: User) -> bool:
     return user.is_authenticated and user.has_role(*OVERSEERS)
 
 
-def courses_with_access(user: User) -> QuerySet[Course]:
-    """Courses annotated with the user's relation to each: is_teacher and is_enrolled."""
-    through = Course.teachers.through
-    return Course.objects.select_related("discipline", "term__academic_year").annotate(
-        is_teacher=Exists(through.objects.filter(course_id=OuterRef("pk"), user_id=user.pk)),
-        is_enrolled=Exists(Enrolment.objects.filter(course_id=OuterRef("pk"), student_id=user.pk)),
+def _with_relation(user: User, course: Course) -> Course:
+    """Mark the user's relation to the course: is_teacher and is_enrolled (a query each, only for the roles
+    that can have that relation: simple lookups are cheaper than annotating the course query)."""
+    course.is_teacher = (
+        user.has_role(Role.TEACHER)
+        and Course.teachers.through.objects.filter(course_id=course.pk, user_id=user.pk).exists()
     )
+    course.is_enrolled = (
+        not course.is_teacher
+        and user.has_role(Role.STUDENT)
+        and Enrolment.objects.filter(course_id=course.pk, student_id=user.pk).exists()
+    )
+    return course
 
 
 def can_view_course(user: User, course: Course) -> bool:
@@ -46,8 +51,11 @@ def get_course_for(user: User, pk: int) -> Course:
     """The course, with the user's relation to it; 404 for anyone who has no part in it."""
     if not user.is_authenticated:
         raise PermissionDenied
-    course = courses_with_access(user).filter(pk=pk).first()
-    if course is None or not can_view_course(user, course):
+    course = Course.objects.select_related("discipline", "term__academic_year").filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    _with_relation(user, course)
+    if not can_view_course(user, course):
         raise Http404
     return course
 

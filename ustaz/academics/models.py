@@ -220,6 +220,8 @@ class Course(models.Model):
     )
     groups = models.ManyToManyField(StudyGroup, verbose_name=_("groups"), blank=True, related_name="courses")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Bumped whenever what students see of the course changes: it keys the cached course page content.
+    content_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("course")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 
 from ustaz.accounts.models import User
 
@@ -50,3 +51,8 @@ def course_enrol_group(*, course: Course, group: StudyGroup) -> int:
 def course_enrol_student(*, course: Course, student: User) -> bool:
     _enrolment, created = Enrolment.objects.get_or_create(course=course, student=student)
     return created
+
+
+def course_content_changed(*, course_id: int) -> None:
+    """What students see of the course has changed: cached renderings of it are no longer used."""
+    Course.objects.filter(pk=course_id).update(content_version=F("content_version") + 1)

@@ -15,7 +15,18 @@ from .forms import CourseCreateForm, EnrolGroupForm
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     term = selectors.current_term()
-    return render(request, "academics/home.html", {"term": term, "courses": selectors.home_courses(request.user, term)})
+    courses = selectors.home_courses(request.user, term)
+    return render(
+        request,
+        "academics/home.html",
+        {
+            "term": term,
+            "has_lists": bool(courses),
+            "studying": courses.get("studying"),
+            "teaching": courses.get("teaching"),
+            "all_courses": courses.get("all"),
+        },
+    )
 
 
 @login_required

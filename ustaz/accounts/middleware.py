@@ -57,10 +57,11 @@ class AccountPolicyMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
-            change_url = reverse("account_change_password")
-            if user.must_change_password and request.path != change_url:
-                return redirect(change_url)
-            if settings.MFA_REQUIRED_FOR_STAFF and user.is_staff_role and not user.must_change_password:
+            if user.must_change_password:
+                change_url = reverse("account_change_password")
+                if request.path != change_url:
+                    return redirect(change_url)
+            elif settings.MFA_REQUIRED_FOR_STAFF and user.is_staff_role:
                 if not request.path.startswith("/accounts/2fa/"):
                     from allauth.mfa.models import Authenticator
 

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from ustaz.academics import services as academics_services
 from ustaz.academics.models import Course
 from ustaz.accounts.models import User
 from ustaz.core.files import guess_content_type
@@ -38,7 +39,9 @@ def check_material_file(upload: UploadedFile | None) -> None:
 @transaction.atomic
 def section_create(*, course: Course, title: str) -> Section:
     last = Section.objects.filter(course=course).aggregate(m=Max("position"))["m"]
-    return Section.objects.create(course=course, title=title, position=(last or 0) + 1)
+    section = Section.objects.create(course=course, title=title, position=(last or 0) + 1)
+    academics_services.course_content_changed(course_id=course.pk)
+    return section
 
 
 @transaction.atomic
@@ -68,6 +71,7 @@ def material_save(
         material.size = upload.size
         material.file.save(upload.name, upload, save=False)
     material.save()
+    academics_services.course_content_changed(course_id=material.course_id)
     if old_file:
         storage = material.file.storage
         transaction.on_commit(lambda: storage.delete(old_file))
@@ -75,7 +79,9 @@ def material_save(
 
 
 def material_set_published(*, material: Material, published: bool) -> None:
-    Material.objects.filter(pk=material.pk).update(is_published=published)
+    with transaction.atomic():
+        Material.objects.filter(pk=material.pk).update(is_published=published)
+        academics_services.course_content_changed(course_id=material.course_id)
     material.is_published = published
 
 
@@ -93,6 +99,7 @@ def material_move(*, material: Material, direction: int) -> None:
     for position, item in enumerate(siblings, start=1):
         if item.position != position:
             Material.objects.filter(pk=item.pk).update(position=position)
+    academics_services.course_content_changed(course_id=material.course_id)
 
 
 @transaction.atomic
@@ -107,6 +114,7 @@ def material_delete(*, material: Material, deleted_by: User, request: HttpReques
     file_name = material.file.name if material.file else None
     storage = material.file.storage
     material.delete()
+    academics_services.course_content_changed(course_id=material.course_id)
     if file_name:
         transaction.on_commit(lambda: storage.delete(file_name))
 

@@ -7,21 +7,26 @@ from ustaz.accounts.models import Role
 def test_a_student_sees_this_terms_courses_and_their_teachers(student, teacher, course, as_user):
     CourseFactory()  # a course the student is not in
     response = as_user(student).get("/")
-    assert [c.pk for c in response.context["courses"]["studying"]] == [course.pk]
-    assert "teaching" not in response.context["courses"]
-    assert teacher.short_name in response.content.decode()
+    assert [c.pk for c in response.context["studying"]] == [course.pk]
+    assert response.context["teaching"] is None
+    body = response.content.decode()
+    assert teacher.short_name in body
+    # Only the student's own list is shown.
+    assert "Courses I study" in body
+    assert "Courses I teach" not in body and "All courses of the term" not in body
 
 
 def test_a_teacher_sees_the_courses_they_teach(teacher, course, as_user):
     CourseFactory()
     response = as_user(teacher).get("/")
-    assert [c.pk for c in response.context["courses"]["teaching"]] == [course.pk]
+    assert [c.pk for c in response.context["teaching"]] == [course.pk]
+    assert "Courses I study" not in response.content.decode()
 
 
 def test_the_academic_office_sees_every_course(office, course, as_user):
     other = CourseFactory()
     response = as_user(office).get("/")
-    assert {c.pk for c in response.context["courses"]["all"]} == {course.pk, other.pk}
+    assert {c.pk for c in response.context["all_courses"]} == {course.pk, other.pk}
 
 
 def test_the_anonymous_are_sent_to_login(client, db):
@@ -42,4 +47,4 @@ def test_the_home_page_makes_the_same_queries_however_many_courses(db, count, as
     # session, user, current term, courses, their teachers
     with django_assert_max_num_queries(5):
         response = client.get("/")
-    assert len(response.context["courses"]["studying"]) == count
+    assert len(response.context["studying"]) == count

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from testkit.factories import MaterialFactory, SectionFactory
@@ -79,9 +81,36 @@ def test_the_course_page_makes_the_same_queries_however_many_materials(
             url="https://example.org/",
             is_published=n % 7 != 0,
         )
-    for user in (student, teacher):
-        client = as_user(user)
-        # session, user, course with the user's relation to it, sections, their materials, teachers
-        with django_assert_max_num_queries(6):
-            response = client.get(f"/courses/{course.pk}/")
-        assert response.status_code == 200
+    teacher_client = as_user(teacher)
+    # The teacher: session, user, course, teaching relation, sections, their materials, teachers.
+    with django_assert_max_num_queries(7):
+        assert teacher_client.get(f"/courses/{course.pk}/").status_code == 200
+    client = as_user(student)
+    # A student, first visit: session, user, course, teaching and enrolment relations, cache read, sections,
+    # materials, cache write (the database cache counts, culls and writes), teachers.
+    with django_assert_max_num_queries(13):
+        first = client.get(f"/courses/{course.pk}/")
+    # Then from the cache: session, user, course, relations, cache read, teachers.
+    with django_assert_max_num_queries(7):
+        again = client.get(f"/courses/{course.pk}/")
+
+    def without_csrf(response):
+        text = re.sub(r'"X-CSRFToken": "[^"]+"', "", response.content.decode())
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+    assert without_csrf(first) == without_csrf(again)
+    assert "Material" in without_csrf(again)
+
+
+def test_students_see_a_change_at_once_despite_the_cache(teacher, student, course, as_user):
+    section = SectionFactory(course=course)
+    client = as_user(student)
+    assert "Fresh notes" not in client.get(f"/courses/{course.pk}/").content.decode()
+    as_user(teacher).post(
+        f"/courses/{course.pk}/materials/new/?kind=link&section={section.pk}",
+        {"section": section.pk, "title": "Fresh notes", "url": "https://example.org/", "is_published": "on"},
+    )
+    assert "Fresh notes" in client.get(f"/courses/{course.pk}/").content.decode()
+    material = course.materials.get(title="Fresh notes")
+    as_user(teacher).post(f"/courses/{course.pk}/materials/{material.pk}/publish/", {"published": "0"})
+    assert "Fresh notes" not in client.get(f"/courses/{course.pk}/").content.decode()
