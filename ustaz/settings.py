@@ -150,13 +150,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("USTAZ_REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "ustaz.core.session_backends.cached_db"
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 else:
     # The embedded server runs several worker processes: a process-local cache would let each keep its
     # own count of failed logins, so the cache lives in the shared database instead.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ustaz_cache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ustaz_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
+    SESSION_ENGINE = "ustaz.core.session_backends.db"
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Files ----------------------------------------------------------------------------------------
@@ -198,6 +204,8 @@ STATICFILES_DIRS = [("bootstrap", Path(__import__("xstatic.pkg.bootstrap").pkg.b
 FILE_SERVING = env("USTAZ_FILE_SERVING", "django")
 X_ACCEL_PREFIX = env("USTAZ_X_ACCEL_PREFIX", "/protected/")
 MATERIAL_MAX_UPLOAD_MB = envint("USTAZ_MATERIAL_MAX_UPLOAD_MB", 200)
+# Students' course pages are cached per version of the course; this bounds indirect changes (a renamed teacher).
+COURSE_PAGE_CACHE_SECONDS = envint("USTAZ_COURSE_PAGE_CACHE_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -225,10 +233,7 @@ if TESTING:
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["ustaz.accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

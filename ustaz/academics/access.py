@@ -47,17 +47,28 @@ def can_edit_course_content(user: User, course: Course) -> bool:
     return bool(getattr(course, "is_teacher", False) or can_manage_structure(user))
 
 
-def get_course_for(user: User, pk: int) -> Course:
-    """The course, with the user's relation to it; 404 for anyone who has no part in it."""
+def get_course_for(user: User, pk: int, *, with_related: bool = True) -> Course:
+    """The course, with the user's relation to it; 404 for anyone who has no part in it.
+
+    with_related=False leaves out the discipline and term (for a page that has them cached)."""
     if not user.is_authenticated:
         raise PermissionDenied
-    course = Course.objects.select_related("discipline", "term__academic_year").filter(pk=pk).first()
-    if course is None:
-        raise Http404
+    courses = Course.objects.select_related("discipline", "term__academic_year") if with_related else Course.objects
+    try:
+        course = courses.get(pk=pk)
+    except Course.DoesNotExist:
+        raise Http404 from None
     _with_relation(user, course)
     if not can_view_course(user, course):
         raise Http404
     return course
+
+
+def course_with_related(course: Course) -> Course:
+    """The same course (already checked) with its discipline and term loaded, keeping the user's relation."""
+    full = Course.objects.select_related("discipline", "term__academic_year").get(pk=course.pk)
+    full.is_teacher, full.is_enrolled = course.is_teacher, course.is_enrolled
+    return full
 
 
 def get_course_to_edit_for(user: User, pk: int) -> Course:

@@ -25,9 +25,10 @@ def can_view_material(user: User, material: Material) -> bool:
 
 def get_material_for(user: User, course_pk: int, pk: int) -> Material:
     course = academics_access.get_course_for(user, course_pk)
-    material = Material.objects.filter(course=course, pk=pk).first()
-    if material is None:
-        raise Http404
+    try:
+        material = Material.objects.get(course=course, pk=pk)
+    except Material.DoesNotExist:
+        raise Http404 from None
     material.course = course  # keeps the access annotations
     if not can_view_material(user, material):
         raise Http404  # a draft does not exist for students
@@ -43,8 +44,9 @@ def get_material_to_edit_for(user: User, course_pk: int, pk: int) -> Material:
 
 def get_section_to_edit_for(user: User, course_pk: int, pk: int) -> Section:
     course = academics_access.get_course_to_edit_for(user, course_pk)
-    section = Section.objects.filter(course=course, pk=pk).first()
-    if section is None:
-        raise Http404
+    try:
+        section = Section.objects.get(course=course, pk=pk)
+    except Section.DoesNotExist:
+        raise Http404 from None
     section.course = course
     return section

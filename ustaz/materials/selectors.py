@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ustaz.academics.models import Course
+from ustaz.academics.selectors import course_teachers
 
 from .models import Material, Section
 
@@ -24,17 +26,27 @@ def course_sections(course: Course, *, include_drafts: bool) -> list[Section]:
     return sections
 
 
-def student_course_content(course: Course) -> SafeString:
-    """The course's sections and published materials as students see them, rendered once per version of the
-    course's content and language, then served from the cache (shared by every web process)."""
+def student_course_content(course: Course) -> dict[str, str]:
+    """The course page as students see it (header, teachers, sections and published materials), rendered
+    once per version of the course's content and language and then served from the cache, which every web
+    process shares. Writes that change what students see bump the version; the time limit bounds how long
+    an indirect change (a teacher's name) can take to show."""
     # created_at keeps a recreated database from meeting an old entry of a course with the same id.
     stamp = f"{course.created_at.timestamp():.0f}"
-    key = f"ustaz:course-content:{course.pk}:{stamp}:{course.content_version}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "materials/_sections.html",
-            {"course": course, "can_edit": False, "sections": course_sections(course, include_drafts=False)},
-        )
-        cache.set(key, html, timeout=7 * 24 * 3600)
-    return mark_safe(html)  # noqa: S308 - our own template's output
+    key = f"ustaz:course-page:{course.pk}:{stamp}:{course.content_version}:{get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        full = Course.objects.select_related("discipline", "term__academic_year").get(pk=course.pk)
+        context = {
+            "course": full,
+            "can_edit": False,
+            "teachers": course_teachers(full),
+            "sections": course_sections(full, include_drafts=False),
+        }
+        cached = {
+            "title": full.title,
+            "html": render_to_string("materials/_course_header.html", context)
+            + render_to_string("materials/_sections.html", context),
+        }
+        cache.set(key, cached, timeout=settings.COURSE_PAGE_CACHE_SECONDS)
+    return {"title": cached["title"], "html": mark_safe(cached["html"])}  # noqa: S308 - our own templates' output

@@ -82,16 +82,17 @@ def test_the_course_page_makes_the_same_queries_however_many_materials(
             is_published=n % 7 != 0,
         )
     teacher_client = as_user(teacher)
-    # The teacher: session, user, course, teaching relation, sections, their materials, teachers.
-    with django_assert_max_num_queries(7):
+    # The teacher: session, user, course, teaching relation, course with discipline and term, sections, their
+    # materials, teachers.
+    with django_assert_max_num_queries(8):
         assert teacher_client.get(f"/courses/{course.pk}/").status_code == 200
     client = as_user(student)
-    # A student, first visit: session, user, course, teaching and enrolment relations, cache read, sections,
-    # materials, cache write (the database cache counts, culls and writes), teachers.
-    with django_assert_max_num_queries(13):
+    # A student, first visit: session, user, course, enrolment, cache read, course with discipline and term,
+    # teachers, sections, materials, cache write (the database cache reads the time, counts, reads and writes).
+    with django_assert_max_num_queries(14):
         first = client.get(f"/courses/{course.pk}/")
-    # Then from the cache: session, user, course, relations, cache read, teachers.
-    with django_assert_max_num_queries(7):
+    # Then from the cache: session, user, course, enrolment, cache read.
+    with django_assert_max_num_queries(5):
         again = client.get(f"/courses/{course.pk}/")
 
     def without_csrf(response):
