@@ -128,8 +128,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("USTAZ_DATABASE_URL", f"sqlite:///{VAR_DIR / 'ustaz.sqlite3'}"),
-        conn_max_age=envint("USTAZ_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_max_age=envint("USTAZ_DB_CONN_MAX_AGE", 600),
+        # A health check costs a round trip on every request; Django reconnects after a failed query anyway.
+        conn_health_checks=envbool("USTAZ_DB_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -251,11 +252,13 @@ ACCOUNT_ADAPTER = "ustaz.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-# Failed logins: at most 5 a minute per IP and 10 per 5 minutes per account (allauth's rate limits,
-# kept in the shared cache so every worker process counts together).
+# Failed logins: at most 5 per account in 5 minutes, and 30 a minute from one address (a whole computer
+# class or a dormitory may share one address, so the per-address limits are generous); kept in the shared
+# cache so that every process counts together.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("USTAZ_LOGIN_RATE", "5/m/ip,10/5m/key"),
-    "reset_password": "5/m/ip,5/m/key",
+    "login_failed": env("USTAZ_LOGIN_RATE", "30/m/ip,5/5m/key"),
+    "login": env("USTAZ_LOGIN_ATTEMPT_RATE", "300/m/ip"),
+    "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ustaz"

@@ -33,7 +33,7 @@ def test_failed_logins_are_audited_and_rate_limited(db):
     client = Client()
     statuses = [login(client, user.username, "wrong password").status_code for _ in range(6)]
     assert statuses[:5] == [200] * 5
-    # After five failures from one address in a minute even the right password is refused for a while.
+    # After five failures for one account in five minutes even the right password is refused for a while.
     response = login(client, user.username, PASSWORD)
     assert response.status_code in (200, 429)
     assert not response.wsgi_request.user.is_authenticated
