@@ -251,6 +251,7 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_ADAPTER = "ustaz.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name Ustaz themselves
 ACCOUNT_SESSION_REMEMBER = None
 # Failed logins: at most 5 per account in 5 minutes, and 30 a minute from one address (a whole computer
 # class or a dormitory may share one address, so the per-address limits are generous); kept in the shared
@@ -262,6 +263,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ustaz"
+# Accept the code of the period before and after: phones abroad are not always on time.
+MFA_TOTP_TOLERANCE = 1
+# E-mail addresses are entered by the University when it issues an account, not by self-signup.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Staff roles (academic office, ICT support, rector, administrator) must enrol TOTP when this is on.
 MFA_REQUIRED_FOR_STAFF = envbool("USTAZ_MFA_REQUIRED_FOR_STAFF", False)
 # Issued one-time passwords are valid for this many days before the office must issue a new one.

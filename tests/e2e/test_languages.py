@@ -13,9 +13,9 @@ from testkit.factories import PASSWORD, CourseFactory, MaterialFactory, SectionF
 
 from .conftest import log_in
 
-# Words that are the same in every language here: the product's name and the format names in help texts.
+# Words that are the same in every language here: the product's name, format and app names in help texts.
 # (The footer's language switch names each language in itself, so it is left out of the text checked.)
-SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https"}
+SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https", "Google", "Microsoft", "Authenticator", "FreeOTP"}
 
 
 def page_text(page) -> str:
@@ -71,7 +71,17 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
     sources = english_source_strings()
 
     for user, paths in (
-        (student, ["/", f"/courses/{course.pk}/", f"/courses/{course.pk}/materials/{page_material.pk}/", "/me/"]),
+        (
+            student,
+            [
+                "/",
+                f"/courses/{course.pk}/",
+                f"/courses/{course.pk}/materials/{page_material.pk}/",
+                "/me/",
+                "/accounts/2fa/",
+                "/accounts/password/change/",
+            ],
+        ),
         (
             teacher,
             [
@@ -89,6 +99,8 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
         page.locator(f"footer button[value={language}]").click()
         login_text = page_text(page)
         assert untranslated_in(login_text, sources) == [], "/accounts/login/"
+        page.goto("/accounts/password/reset/")
+        assert untranslated_in(page_text(page), sources) == [], "/accounts/password/reset/"
         log_in(page, user.username, PASSWORD)
         page.wait_for_url(re.compile(r"/$"))
         # The account keeps its own language (English here) until the user switches it.

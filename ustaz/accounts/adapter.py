@@ -19,6 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
         "account/messages/logged_out.txt": _("You have logged out."),
         "account/messages/password_changed.txt": _("Your password is changed."),
         "account/messages/password_set.txt": _("Your password is set."),
+        "mfa/messages/totp_activated.txt": _("Two-factor authentication is on."),
+        "mfa/messages/totp_deactivated.txt": _("Two-factor authentication is off."),
+        "mfa/messages/recovery_codes_generated.txt": _("New recovery codes are made."),
     }
 
     def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):

@@ -18,6 +18,9 @@ MESSAGES = [
     gettext_noop("Enter a valid email address."),
     gettext_noop("Enter a valid URL."),
     gettext_noop("This field is required."),
+    gettext_noop("Incorrect code."),
+    gettext_noop("You cannot deactivate two-factor authentication."),
+    gettext_noop("Too many attempts. Try again later."),
     gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
     ngettext_lazy(
         "This password is too short. It must contain at least %(min_length)d character.",

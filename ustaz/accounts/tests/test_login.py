@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -56,11 +58,27 @@ def test_staff_must_enrol_two_factor_authentication_when_the_setting_says_so(set
     assert as_user(student).get("/").status_code == 200
 
 
-def test_the_password_reset_mail_goes_out_by_smtp(db, smtp_server):
-    UserFactory(email="forgot@example.kz", language="ru")
-    response = Client().post("/accounts/password/reset/", {"email": "forgot@example.kz"})
+def test_a_forgotten_password_is_reset_through_a_link_sent_by_smtp(db, smtp_server):
+    user = UserFactory(email="forgot@example.kz", language="ru")
+    client = Client()
+    client.post("/language/", {"language": "ru", "next": "/accounts/password/reset/"})
+    response = client.post("/accounts/password/reset/", {"email": "forgot@example.kz"})
     assert response.status_code == 302
-    assert [m["To"] for m in smtp_server.messages] == ["forgot@example.kz"]
+    [mail] = smtp_server.messages
+    assert mail["To"] == "forgot@example.kz"
+    assert str(mail["Subject"]).strip() == "Ustaz: выберите новый пароль"  # a folded header keeps a space
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.get_content()).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Выберите новый пароль" in form_page.content.decode()
+    new_password = "Қобыз-сазы-2026"
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET, actor=user).exists()
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
