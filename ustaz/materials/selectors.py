@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -10,13 +10,16 @@ from django.utils.translation import get_language
 from ustaz.academics.models import Course
 from ustaz.academics.selectors import course_teachers
 
-from .models import Material, Section
+from .models import Material, MaterialDownload, Section
 
 
 def course_sections(course: Course, *, include_drafts: bool) -> list[Section]:
     """The course's sections with their materials in order (two queries, whatever their number)."""
     materials = Material.objects.filter(course=course).defer("body", "body_html")
-    if not include_drafts:
+    if include_drafts:
+        # Editors also see how often each file was downloaded.
+        materials = materials.annotate(download_count=Count("downloads"))
+    else:
         materials = materials.filter(is_published=True)
     sections = list(
         Section.objects.filter(course=course).prefetch_related(
@@ -50,3 +53,14 @@ def student_course_content(course: Course) -> dict[str, str]:
         }
         cache.set(key, cached, timeout=settings.COURSE_PAGE_CACHE_SECONDS)
     return {"title": cached["title"], "html": mark_safe(cached["html"])}  # noqa: S308 - our own templates' output
+
+
+def material_downloads(material: Material, *, limit: int = 500) -> tuple[int, list[MaterialDownload]]:
+    """How many times the material was downloaded, and the latest downloads with who downloaded them."""
+    downloads = MaterialDownload.objects.filter(material=material)
+    latest = list(
+        downloads.select_related("user")
+        .only("at", "ip_address", "user__username", "user__last_name", "user__first_name", "user__patronymic")
+        .order_by("-at")[:limit]
+    )
+    return downloads.count(), latest

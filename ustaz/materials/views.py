@@ -56,6 +56,17 @@ def material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
 
 
 @login_required
+def material_downloads(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    material = access.get_material_to_edit_for(request.user, pk, material_pk)
+    total, downloads = selectors.material_downloads(material)
+    return render(
+        request,
+        "materials/downloads.html",
+        {"course": material.course, "material": material, "total": total, "downloads": downloads},
+    )
+
+
+@login_required
 def material_file(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     material = access.get_material_for(request.user, pk, material_pk)
     if material.kind != MaterialKind.FILE or not material.file:

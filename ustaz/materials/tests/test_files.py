@@ -124,3 +124,22 @@ def test_materials_are_reordered(teacher, course, as_user):
     b = Material.objects.get(title="B")
     client.post(f"/courses/{course.pk}/materials/{b.pk}/move/", {"direction": "up"})
     assert list(Material.objects.order_by("position").values_list("title", flat=True)) == ["B", "A"]
+
+
+def test_the_teacher_sees_who_downloaded_a_file_and_when(
+    teacher, student, other_student, course, as_user, django_assert_max_num_queries
+):
+    add_file(as_user(teacher), course, SectionFactory(course=course))
+    material = Material.objects.get()
+    for _ in range(3):
+        as_user(student).get(f"/courses/{course.pk}/materials/{material.pk}/file/")
+    client = as_user(teacher)
+    assert "↓ 3" in client.get(f"/courses/{course.pk}/").content.decode()
+    # session, user, course, teaching relation, material, count, downloads with their students
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/courses/{course.pk}/materials/{material.pk}/downloads/")
+    assert response.context["total"] == 3
+    assert {d.user for d in response.context["downloads"]} == {student}
+    # Students, of this course or another, may not see the log.
+    assert as_user(student).get(f"/courses/{course.pk}/materials/{material.pk}/downloads/").status_code == 403
+    assert as_user(other_student).get(f"/courses/{course.pk}/materials/{material.pk}/downloads/").status_code == 404
