@@ -114,11 +114,14 @@ def serve(*, web: bool = True, websockets: bool = True, worker: bool = True) -> 
 
 
 def print_demo_logins() -> None:
+    from django.utils import translation
+
     from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
 
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for login, role in DEMO_LOGINS.items():
-        print(f"  {login:<16} {role.label}")
+    with translation.override("en"):
+        for login, role in DEMO_LOGINS.items():
+            print(f"  {login:<16} {role.label}")
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,55 @@
+"""The WebSocket side (Channels through ustaz.asgi): a logged-in user is answered, an anonymous one is not."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from testkit.factories import UserFactory
+from ustaz.asgi import application
+
+
+@sync_to_async
+def session_cookie_for(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_logged_in_user_gets_an_answer():
+    user = await sync_to_async(UserFactory)(roles=",student,")
+    cookie = await session_cookie_for(user)
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/ping/",
+        headers=[(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")],
+    )
+    connected, _subprotocol = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"ping": 7})
+    assert await communicator.receive_json_from() == {"pong": 7}
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_an_anonymous_connection_is_closed():
+    communicator = WebsocketCommunicator(
+        application, "/ws/ping/", headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    )
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4401
+
+
+@pytest.mark.asyncio
+async def test_a_foreign_origin_is_refused():
+    communicator = WebsocketCommunicator(
+        application, "/ws/ping/", headers=[(b"origin", b"https://evil.example"), (b"host", b"127.0.0.1")]
+    )
+    connected, _code = await communicator.connect()
+    assert not connected
