@@ -1,7 +1,9 @@
 """The WebSocket side (Channels through ustaz.asgi): a logged-in user is answered, an anonymous one is not."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
@@ -9,8 +11,13 @@ from testkit.factories import UserFactory
 from ustaz.asgi import application
 
 
-@sync_to_async
-def session_cookie_for(user) -> str:
+def run(coroutine_function, *args):
+    # In a thread of its own: another test's event loop (the browser tests') may be running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine_function(*args)).result()
+
+
+def session_cookie(user) -> str:
     from django.test import Client
 
     client = Client()
@@ -19,10 +26,12 @@ def session_cookie_for(user) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_a_logged_in_user_gets_an_answer():
-    user = await sync_to_async(UserFactory)(roles=",student,")
-    cookie = await session_cookie_for(user)
+def test_a_logged_in_user_gets_an_answer():
+    user = UserFactory(roles=",student,")
+    run(ping, session_cookie(user))
+
+
+async def ping(cookie: str) -> None:
     communicator = WebsocketCommunicator(
         application,
         "/ws/ping/",
@@ -36,8 +45,11 @@ async def test_a_logged_in_user_gets_an_answer():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_an_anonymous_connection_is_closed():
+def test_an_anonymous_connection_is_closed():
+    run(anonymous)
+
+
+async def anonymous() -> None:
     communicator = WebsocketCommunicator(
         application, "/ws/ping/", headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
     )
@@ -46,8 +58,11 @@ async def test_an_anonymous_connection_is_closed():
     assert code == 4401
 
 
-@pytest.mark.asyncio
-async def test_a_foreign_origin_is_refused():
+def test_a_foreign_origin_is_refused():
+    run(foreign_origin)
+
+
+async def foreign_origin() -> None:
     communicator = WebsocketCommunicator(
         application, "/ws/ping/", headers=[(b"origin", b"https://evil.example"), (b"host", b"127.0.0.1")]
     )
