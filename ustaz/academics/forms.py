@@ -34,3 +34,9 @@ class CourseCreateForm(BootstrapFormMixin, forms.Form):
 
 class EnrolGroupForm(BootstrapFormMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=StudyGroup.objects.select_related("programme"))
+
+
+class StudentImportForm(BootstrapFormMixin, forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=StudyGroup.objects.select_related("programme"))
+    file = forms.FileField(label=_("File (.csv or .xlsx)"))
+    send_email = forms.BooleanField(label=_("Send each person their login and password by e-mail"), required=False)

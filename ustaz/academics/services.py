@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from ustaz.accounts.models import User
+from ustaz.accounts import services as accounts_services
+from ustaz.accounts.models import Role, User
+from ustaz.accounts.services import IssuedCredential
 
-from .models import Course, Discipline, Enrolment, StudentRecord, StudentStatus, StudyGroup, Term
+from .models import (
+    Course,
+    Delivery,
+    Discipline,
+    DltBasis,
+    Enrolment,
+    Funding,
+    StudentRecord,
+    StudentStatus,
+    StudyGroup,
+    Term,
+)
 
 
 @transaction.atomic
@@ -56,3 +74,85 @@ def course_enrol_student(*, course: Course, student: User) -> bool:
 def course_content_changed(*, course_id: int) -> None:
     """What students see of the course has changed: cached renderings of it are no longer used."""
     Course.objects.filter(pk=course_id).update(content_version=F("content_version") + 1)
+
+
+# --- Students imported into a group ----------------------------------------------------------------
+STUDENT_COLUMNS = ["delivery", "dlt_basis", "funding", "contract_number", "country_of_residence", "year_of_study"]
+
+
+def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A value may be given by its code or by its name in any of the interface languages."""
+    lookup = {value.lower(): value for value in choices.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup.update({str(label).lower(): value for value, label in choices.choices})
+    return lookup
+
+
+@dataclass
+class StudentImportResult:
+    issued: list[IssuedCredential] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    enrolled_in: int = 0
+
+
+def students_import(
+    *, group: StudyGroup, filename: str, content: bytes, issued_by: User | None, request: HttpRequest | None = None
+) -> StudentImportResult:
+    """Issue accounts and student records for the rows of a file, all in the group, and enrol them in the
+    group's courses that have not ended. Every row is checked first; one wrong row and nothing is created."""
+    prepared = accounts_services.accounts_import_prepare(
+        filename=filename,
+        content=content,
+        default_roles=frozenset({Role.STUDENT}),
+        required=("last_name", "first_name", "iin", "dlt_basis"),
+    )
+    errors = list(prepared.errors)
+    lookups = {
+        "delivery": _choice_lookup(Delivery),
+        "dlt_basis": _choice_lookup(DltBasis),
+        "funding": _choice_lookup(Funding),
+    }
+    defaults = {"delivery": Delivery.NETWORK, "funding": Funding.PAID_CONTRACT}
+    records: list[dict] = []
+    for row in prepared.rows:
+        record: dict = {}
+        for column, lookup in lookups.items():
+            given = row.cells.get(column, "").strip()
+            if not given and column in defaults:
+                record[column] = defaults[column]
+            elif given.lower() in lookup:
+                record[column] = lookup[given.lower()]
+            else:
+                errors.append(
+                    (row.line, _("%(column)s: unknown value “%(value)s”.") % {"column": column, "value": given})
+                )
+        year = row.cells.get("year_of_study", "").strip() or "1"
+        if not year.isdigit() or not 1 <= int(year) <= 7:
+            errors.append((row.line, _("year_of_study: a whole number from 1 to 7.")))
+        else:
+            record["year_of_study"] = int(year)
+        country = (row.cells.get("country_of_residence", "").strip() or row.data.citizenship or "KZ").upper()
+        if len(country) != 2 or not country.isalpha():
+            errors.append((row.line, _("country_of_residence: a two-letter country code, such as KZ.")))
+        record["country_of_residence"] = country
+        record["contract_number"] = row.cells.get("contract_number", "").strip()[:40]
+        if Role.STUDENT not in row.data.roles:
+            errors.append((row.line, _("roles: a student's row must include the student role.")))
+        records.append(record)
+    if errors:
+        return StudentImportResult(errors=sorted(set(errors)))
+    with transaction.atomic():
+        issued = accounts_services.accounts_import_issue(prepared=prepared, issued_by=issued_by, request=request)
+        StudentRecord.objects.bulk_create(
+            [
+                StudentRecord(student=credential.user, programme_id=group.programme_id, group=group, **record)
+                for credential, record in zip(issued, records, strict=True)
+            ]
+        )
+        courses = Course.objects.filter(groups=group, term__ends_on__gte=timezone.localdate())
+        Enrolment.objects.bulk_create(
+            [Enrolment(course=course, student=credential.user) for course in courses for credential in issued],
+            ignore_conflicts=True,
+        )
+    return StudentImportResult(issued=issued, enrolled_in=len(courses))

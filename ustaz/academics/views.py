@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ustaz.accounts import services as accounts_services
+
 from . import access, selectors, services
-from .forms import CourseCreateForm, EnrolGroupForm
+from .forms import CourseCreateForm, EnrolGroupForm, StudentImportForm
 
 
 @login_required
@@ -56,4 +58,63 @@ def course_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "academics/course_enrol.html",
         {"course": course, "form": form, "groups": groups, "enrolled_count": course.enrolments.count()},
+    )
+
+
+@login_required
+def students_import(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_structure(request.user):
+        raise PermissionDenied
+    form = StudentImportForm(request.POST or None, request.FILES or None, initial={"group": request.GET.get("group")})
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", _("The file is larger than 10 MB."))
+        else:
+            result = services.students_import(
+                group=form.cleaned_data["group"],
+                filename=upload.name,
+                content=upload.read(),
+                issued_by=request.user,
+                request=request,
+            )
+            errors = result.errors
+            if not errors:
+                accounts_services.credentials_hand_over(
+                    request, result.issued, send_email=form.cleaned_data["send_email"]
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s student added to the group and enrolled in its %(courses)s current courses.",
+                        "%(n)s students added to the group and enrolled in its %(courses)s current courses.",
+                        len(result.issued),
+                    )
+                    % {"n": len(result.issued), "courses": result.enrolled_in},
+                )
+                return redirect("accounts:issued")
+    return render(
+        request,
+        "academics/students_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "columns": [
+                "last_name",
+                "first_name",
+                "patronymic",
+                "iin",
+                "citizenship",
+                "email",
+                "phone",
+                "time_zone",
+                "language",
+                "login",
+                *services.STUDENT_COLUMNS,
+            ],
+            "required": ["last_name", "first_name", "iin", "dlt_basis"],
+            "bases": services.DltBasis.choices,
+            "deliveries": services.Delivery.choices,
+        },
     )

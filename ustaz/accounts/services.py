@@ -11,14 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
@@ -194,7 +197,7 @@ class ImportFileError(Exception):
     pass
 
 
-def _read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
+def _read_rows(filename: str, content: bytes, required: tuple[str, ...]) -> list[dict[str, str]]:
     name = filename.lower()
     if name.endswith(".xlsx"):
         import openpyxl
@@ -221,7 +224,7 @@ def _read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
     if not table:
         raise ImportFileError(_("The file is empty."))
     header = [h.strip().lower() for h in table[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
     rows = []
@@ -230,80 +233,120 @@ def _read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
     return rows
 
 
+@dataclass
+class PreparedRow:
+    line: int
+    data: AccountData
+    cells: dict[str, str]
+
+
+@dataclass
+class PreparedImport:
+    """A file read and checked row by row, nothing created yet."""
+
+    filename: str
+    rows: list[PreparedRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def accounts_import_prepare(
+    *,
+    filename: str,
+    content: bytes,
+    default_roles: frozenset[str] = frozenset(),
+    required: tuple[str, ...] = tuple(REQUIRED_COLUMNS),
+) -> PreparedImport:
+    """Read the file and check every row: the person's data, duplicates within the file, and people and
+    logins that already exist. Other areas add their own columns' checks before issuing."""
+    prepared = PreparedImport(filename=filename)
+    try:
+        rows = _read_rows(filename, content, required)
+    except ImportFileError as exc:
+        prepared.errors.append((1, str(exc)))
+        return prepared
+    seen: dict[str, dict[str, int]] = {"iin": {}, "login": {}, "email": {}}
+    labels = {"iin": _("IIN"), "login": _("login"), "email": _("e-mail")}
+    for offset, cells in enumerate(rows):
+        line = offset + 2
+        if not any(cells.values()):
+            continue
+        roles = {r.strip() for r in cells.get("roles", "").replace(";", ",").split(",") if r.strip()}
+        data = AccountData(
+            last_name=cells.get("last_name", ""),
+            first_name=cells.get("first_name", ""),
+            patronymic=cells.get("patronymic", ""),
+            iin=cells.get("iin", "").replace(" ", ""),
+            citizenship=cells.get("citizenship", "") or "KZ",
+            email=cells.get("email", ""),
+            phone=cells.get("phone", ""),
+            time_zone=cells.get("time_zone", "") or "Asia/Almaty",
+            language=(cells.get("language", "") or "kk").lower(),
+            roles=roles or set(default_roles),
+            username=cells.get("login", ""),
+        )
+        for name, field_errors in check_account_data(data).items():
+            for message in field_errors:
+                prepared.errors.append((line, f"{name}: {message}"))
+        for kind, key in (("iin", data.iin), ("login", data.username.lower()), ("email", data.email.lower())):
+            if key and key in seen[kind]:
+                prepared.errors.append(
+                    (
+                        line,
+                        _("The same %(what)s as on line %(line)s.") % {"what": labels[kind], "line": seen[kind][key]},
+                    )
+                )
+            elif key:
+                seen[kind][key] = line
+        prepared.rows.append(PreparedRow(line=line, data=data, cells=cells))
+    if not prepared.rows and not prepared.errors:
+        prepared.errors.append((1, _("The file has no rows to import.")))
+    existing_iins = set(User.objects.filter(iin__in=list(seen["iin"])).values_list("iin", flat=True))
+    existing_logins = {
+        u.lower() for u in User.objects.filter(username__in=list(seen["login"])).values_list("username", flat=True)
+    }
+    for row in prepared.rows:
+        if row.data.iin in existing_iins:
+            prepared.errors.append((row.line, _("A person with this IIN already has an account.")))
+        if row.data.username and row.data.username.lower() in existing_logins:
+            prepared.errors.append((row.line, _("The login %(login)s is taken.") % {"login": row.data.username}))
+    prepared.errors.sort()
+    return prepared
+
+
+def accounts_import_issue(
+    *, prepared: PreparedImport, issued_by: User | None, request: HttpRequest | None = None
+) -> list[IssuedCredential]:
+    """Issue the accounts of a prepared file that has no errors. Call it inside the caller's transaction."""
+    assert not prepared.errors, "an import with errors creates nothing"  # noqa: S101 - a programming error
+    wanted = {row.data.username for row in prepared.rows if row.data.username}
+    bases = {login_base(row.data.last_name, row.data.first_name) for row in prepared.rows}
+    taken = set(wanted)
+    for base in bases:
+        taken |= set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    issued = []
+    for row in prepared.rows:
+        username = row.data.username or unique_login(login_base(row.data.last_name, row.data.first_name), taken)
+        taken.add(username)
+        issued.append(_issue(row.data, username=username, issued_by=issued_by, request=request))
+    audit_record(
+        action=AuditAction.ACCOUNTS_IMPORTED,
+        actor=issued_by,
+        request=request,
+        target_repr=prepared.filename,
+        details={"count": len(issued), "file": prepared.filename},
+    )
+    return issued
+
+
 def accounts_import(
     *, filename: str, content: bytes, issued_by: User | None, request: HttpRequest | None = None
 ) -> ImportResult:
     """Validate every row; if any row is wrong, report them all (by line) and create nothing."""
-    result = ImportResult()
-    try:
-        rows = _read_rows(filename, content)
-    except ImportFileError as exc:
-        result.errors.append((1, str(exc)))
-        return result
-    prepared: list[tuple[int, AccountData]] = []
-    seen_iins: dict[str, int] = {}
-    seen_logins: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-    for offset, row in enumerate(rows):
-        line = offset + 2
-        if not any(row.values()):
-            continue
-        data = AccountData(
-            last_name=row.get("last_name", ""),
-            first_name=row.get("first_name", ""),
-            patronymic=row.get("patronymic", ""),
-            iin=row.get("iin", "").replace(" ", ""),
-            citizenship=row.get("citizenship", "") or "KZ",
-            email=row.get("email", ""),
-            phone=row.get("phone", ""),
-            time_zone=row.get("time_zone", "") or "Asia/Almaty",
-            language=(row.get("language", "") or "kk").lower(),
-            roles={r.strip() for r in row.get("roles", "").replace(";", ",").split(",") if r.strip()},
-            username=row.get("login", ""),
-        )
-        for name, messages in check_account_data(data).items():
-            for message in messages:
-                result.errors.append((line, f"{name}: {message}"))
-        for key, seen, label in (
-            (data.iin, seen_iins, _("IIN")),
-            (data.username.lower(), seen_logins, _("login")),
-            (data.email.lower(), seen_emails, _("e-mail")),
-        ):
-            if key and key in seen:
-                result.errors.append(
-                    (line, _("The same %(what)s as on line %(line)s.") % {"what": label, "line": seen[key]})
-                )
-            elif key:
-                seen[key] = line
-        prepared.append((line, data))
-    if not prepared and not result.errors:
-        result.errors.append((1, _("The file has no rows to import.")))
-    existing_iins = set(User.objects.filter(iin__in=list(seen_iins)).values_list("iin", flat=True))
-    existing_logins = {
-        u.lower() for u in User.objects.filter(username__in=list(seen_logins)).values_list("username", flat=True)
-    }
-    for line, data in prepared:
-        if data.iin in existing_iins:
-            result.errors.append((line, _("A person with this IIN already has an account.")))
-        if data.username and data.username.lower() in existing_logins:
-            result.errors.append((line, _("The login %(login)s is taken.") % {"login": data.username}))
-    if result.errors:
-        result.errors.sort()
-        return result
+    prepared = accounts_import_prepare(filename=filename, content=content)
+    if prepared.errors:
+        return ImportResult(errors=prepared.errors)
     with transaction.atomic():
-        taken = set(User.objects.values_list("username", flat=True)) | set(seen_logins)
-        for _line, data in prepared:
-            username = data.username or unique_login(login_base(data.last_name, data.first_name), taken)
-            taken.add(username)
-            result.issued.append(_issue(data, username=username, issued_by=issued_by, request=request))
-        audit_record(
-            action=AuditAction.ACCOUNTS_IMPORTED,
-            actor=issued_by,
-            request=request,
-            target_repr=filename,
-            details={"count": len(result.issued), "file": filename},
-        )
-    return result
+        return ImportResult(issued=accounts_import_issue(prepared=prepared, issued_by=issued_by, request=request))
 
 
 # --- Roles and passwords --------------------------------------------------------------------------
@@ -394,3 +437,47 @@ def credential_slips_pdf(*, credentials: list[IssuedCredential], login_url: str)
             )
     document = render_to_string("accounts/slips.html", {"slips": slips})
     return HTML(string=document).write_pdf()
+
+
+# --- Handing credentials over (the office's session, e-mail) -----------------------------------------
+ISSUED_SESSION_KEY = "ustaz_issued_credentials"
+
+
+def login_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("account_login"))
+
+
+def _remember_issued(request: HttpRequest, issued: list[IssuedCredential]) -> None:
+    # One-time passwords are never stored in the database; the office's own server-side session keeps
+    # them only until the slips are printed or the next batch is issued.
+    request.session[ISSUED_SESSION_KEY] = [{"user_id": c.user.pk, "password": c.password} for c in issued]
+
+
+def credentials_from_session(request: HttpRequest) -> list[IssuedCredential]:
+    stored = request.session.get(ISSUED_SESSION_KEY, [])
+    users = User.objects.in_bulk([item["user_id"] for item in stored])
+    return [IssuedCredential(user=users[i["user_id"]], password=i["password"]) for i in stored if i["user_id"] in users]
+
+
+def _deliver_by_email(request: HttpRequest, issued: list[IssuedCredential]) -> None:
+    sent = sum(credentials_email(credential=c, login_url=login_url(request)) for c in issued)
+    missing = len(issued) - sent
+    if sent:
+        messages.success(request, ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent})
+    if missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s person has no e-mail address: give them the printed slip.",
+                "%(n)s people have no e-mail address: give them the printed slips.",
+                missing,
+            )
+            % {"n": missing},
+        )
+
+
+def credentials_hand_over(request: HttpRequest, issued: list[IssuedCredential], *, send_email: bool) -> None:
+    """Keep the new one-time passwords for the office's slips and, if asked, e-mail each person theirs."""
+    _remember_issued(request, issued)
+    if send_email:
+        _deliver_by_email(request, issued)

@@ -7,53 +7,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import access, services
 from .forms import ImportAccountsForm, IssueAccountForm, ProfileForm, RoleForm
 from .models import Role, User
-
-ISSUED_SESSION_KEY = "ustaz_issued_credentials"
-
-
-def _login_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("account_login"))
-
-
-def _remember_issued(request: HttpRequest, issued: list[services.IssuedCredential]) -> None:
-    # One-time passwords are never stored in the database; the office's own server-side session keeps
-    # them only until the slips are printed or the next batch is issued.
-    request.session[ISSUED_SESSION_KEY] = [{"user_id": c.user.pk, "password": c.password} for c in issued]
-
-
-def _issued_from_session(request: HttpRequest) -> list[services.IssuedCredential]:
-    stored = request.session.get(ISSUED_SESSION_KEY, [])
-    users = User.objects.in_bulk([item["user_id"] for item in stored])
-    return [
-        services.IssuedCredential(user=users[i["user_id"]], password=i["password"])
-        for i in stored
-        if i["user_id"] in users
-    ]
-
-
-def _deliver_by_email(request: HttpRequest, issued: list[services.IssuedCredential]) -> None:
-    sent = sum(services.credentials_email(credential=c, login_url=_login_url(request)) for c in issued)
-    missing = len(issued) - sent
-    if sent:
-        messages.success(request, ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent})
-    if missing:
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)s person has no e-mail address: give them the printed slip.",
-                "%(n)s people have no e-mail address: give them the printed slips.",
-                missing,
-            )
-            % {"n": missing},
-        )
 
 
 @login_required
@@ -109,9 +68,7 @@ def issue_account(request: HttpRequest) -> HttpResponse:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
-                _remember_issued(request, [credential])
-                if form.cleaned_data["send_email"]:
-                    _deliver_by_email(request, [credential])
+                services.credentials_hand_over(request, [credential], send_email=form.cleaned_data["send_email"])
                 return redirect("accounts:issued")
     return render(request, "accounts/issue.html", {"form": form})
 
@@ -132,9 +89,7 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
             if result.errors:
                 errors = result.errors
             else:
-                _remember_issued(request, result.issued)
-                if form.cleaned_data["send_email"]:
-                    _deliver_by_email(request, result.issued)
+                services.credentials_hand_over(request, result.issued, send_email=form.cleaned_data["send_email"])
                 return redirect("accounts:issued")
     return render(
         request,
@@ -146,17 +101,17 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
 @login_required
 def issued(request: HttpRequest) -> HttpResponse:
     access.require(access.can_manage_accounts(request.user))
-    return render(request, "accounts/issued.html", {"issued": _issued_from_session(request)})
+    return render(request, "accounts/issued.html", {"issued": services.credentials_from_session(request)})
 
 
 @login_required
 def issued_slips(request: HttpRequest) -> HttpResponse:
     access.require(access.can_manage_accounts(request.user))
-    credentials = _issued_from_session(request)
+    credentials = services.credentials_from_session(request)
     if not credentials:
         messages.info(request, _("There are no newly issued accounts to print."))
         return redirect("accounts:people")
-    pdf = services.credential_slips_pdf(credentials=credentials, login_url=_login_url(request))
+    pdf = services.credential_slips_pdf(credentials=credentials, login_url=services.login_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="ustaz-credentials.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -191,9 +146,7 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
 def person_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk)
     credential = services.password_reissue(user=person, issued_by=request.user, request=request)
-    _remember_issued(request, [credential])
-    if request.POST.get("send_email"):
-        _deliver_by_email(request, [credential])
+    services.credentials_hand_over(request, [credential], send_email=bool(request.POST.get("send_email")))
     return redirect("accounts:issued")
 
 
