@@ -4,8 +4,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 
 from testkit.factories import UserFactory
 from ustaz.asgi import application
@@ -42,6 +44,8 @@ async def ping(cookie: str) -> None:
     await communicator.send_json_to({"ping": 7})
     assert await communicator.receive_json_from() == {"pong": 7}
     await communicator.disconnect()
+    # The session was read in Channels' database thread: close its connection, as a server would.
+    await database_sync_to_async(connections.close_all)()
 
 
 @pytest.mark.django_db(transaction=True)
