@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
@@ -398,7 +398,7 @@ def password_changed(*, user: User, request: HttpRequest | None = None, reset: b
 
 
 # --- Delivery -------------------------------------------------------------------------------------
-def credentials_email(*, credential: IssuedCredential, login_url: str) -> bool:
+def credentials_email(*, credential: IssuedCredential, login_url: str, connection: Any = None) -> bool:
     """Send the login and one-time password to the person, in their language. False if no address."""
     user = credential.user
     if not user.email:
@@ -412,7 +412,7 @@ def credentials_email(*, credential: IssuedCredential, login_url: str) -> bool:
     with translation.override(user.language):
         subject = _("Your Ustaz account")
         body = render_to_string("accounts/email/credentials.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_mail(subject, body, None, [user.email], connection=connection)
     return True
 
 
@@ -460,7 +460,9 @@ def credentials_from_session(request: HttpRequest) -> list[IssuedCredential]:
 
 
 def _deliver_by_email(request: HttpRequest, issued: list[IssuedCredential]) -> None:
-    sent = sum(credentials_email(credential=c, login_url=login_url(request)) for c in issued)
+    # One SMTP connection for the whole batch (an imported group is hundreds of letters).
+    with get_connection() as connection:
+        sent = sum(credentials_email(credential=c, login_url=login_url(request), connection=connection) for c in issued)
     missing = len(issued) - sent
     if sent:
         messages.success(request, ngettext("%(n)s e-mail sent.", "%(n)s e-mails sent.", sent) % {"n": sent})
