@@ -77,6 +77,21 @@ class AccountData:
     username: str = ""
 
 
+# The person's data as a form or a file gives it (roles aside).
+ACCOUNT_DATA_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "iin",
+    "citizenship",
+    "email",
+    "phone",
+    "time_zone",
+    "language",
+    "username",
+)
+
+
 def check_account_data(data: AccountData) -> dict[str, list[str]]:
     """Validate one person's data; returns messages by field name (empty when valid)."""
     errors: dict[str, list[str]] = {}

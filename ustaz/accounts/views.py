@@ -45,21 +45,7 @@ def issue_account(request: HttpRequest) -> HttpResponse:
             form.add_error("roles", _("Only an administrator can make another administrator."))
         else:
             data = services.AccountData(
-                **{
-                    k: form.cleaned_data[k]
-                    for k in (
-                        "last_name",
-                        "first_name",
-                        "patronymic",
-                        "iin",
-                        "citizenship",
-                        "email",
-                        "phone",
-                        "time_zone",
-                        "language",
-                        "username",
-                    )
-                },
+                **{k: form.cleaned_data[k] for k in services.ACCOUNT_DATA_FIELDS},
                 roles=roles,
             )
             try:
