@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ustaz.accounts",
     "ustaz.academics",
     "ustaz.materials",
+    "ustaz.grades",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -271,6 +272,11 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_REQUIRED_FOR_STAFF = envbool("USTAZ_MFA_REQUIRED_FOR_STAFF", False)
 # Issued one-time passwords are valid for this many days before the office must issue a new one.
 ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
+
+# --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
+# Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,
+# exam_minimum, fx_minimum, admission_weight, exam_weight, fx_points, c_plus_traditional.
+GRADING_POLICY: dict = {}
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
