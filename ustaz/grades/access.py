@@ -1,0 +1,30 @@
+"""Who may see or change grades: a teacher their courses' journals, the academic office every journal,
+a student only their own row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from ustaz.academics import access as academics_access
+from ustaz.academics.models import Course
+from ustaz.accounts.models import User
+
+
+def can_edit_journal(user: User, course: Course) -> bool:
+    return academics_access.can_edit_course_content(user, course)
+
+
+def can_view_journal(user: User, course: Course) -> bool:
+    return can_edit_journal(user, course) or academics_access.can_oversee_courses(user)
+
+
+def can_approve_locked_change(user: User) -> bool:
+    return academics_access.can_manage_structure(user)
+
+
+def get_journal_course_for(user: User, pk: int, *, edit: bool = False) -> Course:
+    course = academics_access.get_course_for(user, pk)
+    allowed = can_edit_journal(user, course) if edit else can_view_journal(user, course)
+    if not allowed:
+        raise PermissionDenied
+    return course

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ustaz.academics.models import Course
+
+
+class ItemKind(models.TextChoices):
+    CURRENT = "current", _("Current control")
+    MIDTERM = "midterm", _("Midterm control")
+    EXAM = "exam", _("Exam")
+
+
+class Period(models.IntegerChoices):
+    """Current control and midterms belong to the first (weeks 1-7, RK1) or second (weeks 8-15, RK2) rating."""
+
+    FIRST = 1, _("Rating 1 (weeks 1-7)")
+    SECOND = 2, _("Rating 2 (weeks 8-15)")
+
+
+class GradeItem(models.Model):
+    """A column of the course's journal: a current-control task, a midterm control or the exam."""
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="grade_items")
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    period = models.PositiveSmallIntegerField(_("rating"), choices=Period.choices, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    weight = models.DecimalField(
+        _("weight within current control"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("A locked column is changed only with the academic office's approval.")
+    )
+
+    class Meta:
+        verbose_name = _("journal column")
+        verbose_name_plural = _("journal columns")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="exam", period__isnull=True)
+                | models.Q(period__in=[1, 2]) & ~models.Q(kind="exam"),
+                name="grade_item_period_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GradeSource(models.TextChoices):
+    JOURNAL = "journal", _("Journal")
+    IMPORT = "import", _("Import")
+    QUIZ = "quiz", _("Test")
+    ASSIGNMENT = "assignment", _("Assignment")
+    APPEAL = "appeal", _("Appeal")
+    ATTESTATION = "attestation", _("Attestation")
+    PRACTICE = "practice", _("Practice")
+
+
+class Grade(models.Model):
+    """A student's points for one journal column. Written only by grades.services.grade_post."""
+
+    item = models.ForeignKey(
+        GradeItem, verbose_name=_("journal column"), on_delete=models.CASCADE, related_name="grades"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.CASCADE, related_name="grades"
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted"), auto_now=True)
+    source = models.CharField(_("source"), max_length=20, choices=GradeSource.choices)
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        constraints = [models.UniqueConstraint(fields=["item", "student"], name="grade_unique_item_student")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.item_id}: {self.points}"
+
+
+class GradeChange(models.Model):
+    """Every change of a grade: who, when, old value, new value, why and through what."""
+
+    item = models.ForeignKey(
+        GradeItem, verbose_name=_("journal column"), on_delete=models.CASCADE, related_name="changes"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.CASCADE, related_name="+"
+    )
+    old_points = models.DecimalField(_("old value"), max_digits=5, decimal_places=1, null=True, blank=True)
+    new_points = models.DecimalField(_("new value"), max_digits=5, decimal_places=1, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True, db_index=True)
+    source = models.CharField(_("source"), max_length=20, choices=GradeSource.choices)
+    source_ref = models.CharField(_("from where"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_points} → {self.new_points}"

@@ -1,0 +1,97 @@
+"""What the journal pages read, and the standing of each student computed by the rules of rules.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ustaz.academics.models import Course, Enrolment
+from ustaz.accounts.models import User
+
+from . import rules
+from .models import Grade, GradeItem, ItemKind
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Standing:
+    r1: Decimal | None
+    r2: Decimal | None
+    result: rules.DisciplineResult | None  # None until both ratings can be computed
+
+
+def _percent(points: Decimal, item: GradeItem) -> Decimal:
+    return points / item.max_points * HUNDRED
+
+
+def standing(items: list[GradeItem], points_by_item: dict[int, Decimal], policy: rules.GradingPolicy) -> Standing:
+    """A student's ratings and result from the points entered so far (marks are percentages of each
+    column's maximum; current control is the weighted mean of the marks entered)."""
+    ratings: dict[int, Decimal | None] = {}
+    for period in (1, 2):
+        current = [
+            (i, points_by_item[i.pk])
+            for i in items
+            if i.kind == ItemKind.CURRENT and i.period == period and i.pk in points_by_item
+        ]
+        midterms = [
+            _percent(points_by_item[i.pk], i)
+            for i in items
+            if i.kind == ItemKind.MIDTERM and i.period == period and i.pk in points_by_item
+        ]
+        if not current or not midterms:
+            ratings[period] = None
+            continue
+        total_weight = sum((i.weight for i, _p in current), Decimal(0))
+        current_average = sum((_percent(p, i) * i.weight for i, p in current), Decimal(0)) / total_weight
+        ratings[period] = rules.rating(current_average, sum(midterms) / len(midterms))
+    r1, r2 = ratings[1], ratings[2]
+    if r1 is None or r2 is None:
+        return Standing(r1, r2, None)
+    exams = [_percent(points_by_item[i.pk], i) for i in items if i.kind == ItemKind.EXAM and i.pk in points_by_item]
+    exam = rules.round_score(exams[-1]) if exams else None
+    return Standing(r1, r2, rules.discipline_result(r1, r2, exam, policy=policy))
+
+
+@dataclass
+class JournalRow:
+    student: User
+    points: list[Decimal | None]  # one per item, in the items' order
+    standing: Standing
+    items: list[GradeItem]
+
+    @property
+    def cells(self) -> list[tuple[int, GradeItem, Decimal | None]]:
+        return [(n, item, points) for n, (item, points) in enumerate(zip(self.items, self.points, strict=True))]
+
+
+def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeItem], list[JournalRow]]:
+    """The course's columns and a row per enrolled student (or only the given student's): three queries."""
+    items = list(GradeItem.objects.filter(course=course).order_by("position", "id"))
+    enrolments = (
+        Enrolment.objects.filter(course=course)
+        .select_related("student")
+        .only("student__id", "student__username", "student__last_name", "student__first_name", "student__patronymic")
+        .order_by("student__last_name", "student__first_name", "student__id")
+    )
+    grades = Grade.objects.filter(item__course=course).values_list("student_id", "item_id", "points")
+    if student is not None:
+        enrolments = enrolments.filter(student=student)
+        grades = grades.filter(student=student)
+    by_student: dict[int, dict[int, Decimal]] = {}
+    for student_id, item_id, points in grades:
+        by_student.setdefault(student_id, {})[item_id] = points
+    policy = rules.GradingPolicy.from_settings()
+    rows = []
+    for enrolment in enrolments:
+        points_by_item = by_student.get(enrolment.student_id, {})
+        rows.append(
+            JournalRow(
+                student=enrolment.student,
+                points=[points_by_item.get(i.pk) for i in items],
+                standing=standing(items, points_by_item, policy),
+                items=items,
+            )
+        )
+    return items, rows

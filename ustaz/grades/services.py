@@ -1,0 +1,123 @@
+"""Every write of a grade goes through grade_post: the journal, imports, tests, assignments, attestation,
+practice and appeals alike, so that each change is checked and kept (who, when, old, new, why, from where)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from ustaz.academics.models import Course, Enrolment
+from ustaz.accounts.models import User
+
+from .models import Grade, GradeChange, GradeItem, GradeSource, ItemKind, Period
+
+
+def parse_points(text: str) -> Decimal | None:
+    """What a teacher types in a cell: "85", "85.5" or "85,5"; empty clears the grade."""
+    text = (text or "").strip().replace(",", ".").replace(" ", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” is not a number.") % {"value": text}, code="not_a_number") from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
+        raise ValidationError(_("Points are given with at most one decimal."), code="precision")
+    return value
+
+
+@transaction.atomic
+def default_items_create(*, course: Course) -> list[GradeItem]:
+    """The default journal of rules.md: current control and a midterm for each rating, and the exam."""
+    if course.grade_items.exists():
+        return list(course.grade_items.all())
+    items = [
+        GradeItem(course=course, kind=ItemKind.CURRENT, period=Period.FIRST, title=_("Current control 1"), position=1),
+        GradeItem(course=course, kind=ItemKind.MIDTERM, period=Period.FIRST, title=_("Midterm 1 (RK1)"), position=2),
+        GradeItem(course=course, kind=ItemKind.CURRENT, period=Period.SECOND, title=_("Current control 2"), position=3),
+        GradeItem(course=course, kind=ItemKind.MIDTERM, period=Period.SECOND, title=_("Midterm 2 (RK2)"), position=4),
+        GradeItem(course=course, kind=ItemKind.EXAM, period=None, title=_("Exam"), position=5),
+    ]
+    return GradeItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def item_create(
+    *,
+    course: Course,
+    kind: str,
+    period: int | None,
+    title: str,
+    max_points: Decimal = Decimal(100),
+    weight: Decimal = Decimal(1),
+) -> GradeItem:
+    last = course.grade_items.aggregate(m=Max("position"))["m"] or 0
+    item = GradeItem(
+        course=course,
+        kind=kind,
+        period=None if kind == ItemKind.EXAM else period,
+        title=title,
+        max_points=max_points,
+        weight=weight,
+        position=last + 1,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def grade_post(
+    *,
+    item: GradeItem,
+    student: User,
+    points: Decimal | None,
+    posted_by: User | None,
+    source: str,
+    source_ref: str = "",
+    reason: str = "",
+    approved: bool = False,
+) -> Grade | None:
+    """Set (or, with None, clear) a student's points for a journal column.
+
+    Refused: points outside 0..maximum, a student not enrolled in the course, and a change to a locked
+    column unless the academic office approved it (approved=True) with a reason."""
+    if source not in GradeSource.values:
+        raise ValueError(f"unknown grade source {source!r}")
+    if points is not None and not Decimal(0) <= points <= item.max_points:
+        raise ValidationError(
+            _("Points are from 0 to %(max)s.") % {"max": format(item.max_points.normalize(), "f")}, code="out_of_range"
+        )
+    if not Enrolment.objects.filter(course_id=item.course_id, student=student).exists():
+        raise ValidationError(_("This student is not enrolled in the course."), code="not_enrolled")
+    if item.is_locked and not approved:
+        raise ValidationError(_("This column is locked: a change needs the academic office's approval."), code="locked")
+    if item.is_locked and not reason.strip():
+        raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
+    grade = Grade.objects.select_for_update().filter(item=item, student=student).first()
+    old = grade.points if grade else None
+    if old == points:
+        return grade
+    if points is None:
+        grade.delete()
+        grade = None
+    elif grade is None:
+        grade = Grade.objects.create(item=item, student=student, points=points, posted_by=posted_by, source=source)
+    else:
+        grade.points, grade.posted_by, grade.source = points, posted_by, source
+        grade.save(update_fields=["points", "posted_by", "source", "posted_at"])
+    GradeChange.objects.create(
+        item=item,
+        student=student,
+        old_points=old,
+        new_points=points,
+        changed_by=posted_by,
+        source=source,
+        source_ref=source_ref[:200],
+        reason=reason,
+    )
+    return grade

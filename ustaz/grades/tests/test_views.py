@@ -1,0 +1,102 @@
+from decimal import Decimal
+
+import pytest
+
+from testkit.factories import UserFactory, enrol
+from ustaz.grades import services
+from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource
+
+
+def cell(client, course, item, student, value):
+    return client.post(
+        f"/courses/{course.pk}/grades/cell/",
+        {"item": item.pk, "student": student.pk, "value": value},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_the_teacher_saves_a_cell_and_gets_the_rows_results(teacher, student, course, as_user):
+    client = as_user(teacher)
+    assert client.get(f"/courses/{course.pk}/grades/").status_code == 200  # creates the default columns
+    items = {i.title: i for i in course.grade_items.all()}
+    for title, value in (("Current control 1", "80"), ("Midterm 1 (RK1)", "90"), ("Current control 2", "70")):
+        cell(client, course, items[title], student, value)
+    response = cell(client, course, items["Midterm 2 (RK2)"], student, "80")
+    html = response.content.decode()
+    assert f'id="cell-{student.pk}-{items["Midterm 2 (RK2)"].pk}"' in html
+    assert f'id="ar-{student.pk}" class="text-end fw-semibold" hx-swap-oob="true">80.0<' in html
+    assert "admitted" in html
+
+
+def test_a_malformed_value_is_refused_in_place_and_kept_in_the_cell(teacher, student, course, as_user):
+    client = as_user(teacher)
+    client.get(f"/courses/{course.pk}/grades/")
+    exam = course.grade_items.get(kind="exam")
+    html = cell(client, course, exam, student, "9o").content.decode()
+    assert 'value="9o"' in html and "is-invalid" in html and "is not a number" in html
+    assert not Grade.objects.exists()
+
+
+def test_a_student_sees_only_their_own_row(student, course, teacher, as_user):
+    classmate = UserFactory(roles=",student,", last_name="Classmate")
+    enrol(classmate, course)
+    exam = services.default_items_create(course=course)[-1]
+    services.grade_post(item=exam, student=classmate, points=Decimal(77), posted_by=teacher, source=GradeSource.JOURNAL)
+    response = as_user(student).get(f"/courses/{course.pk}/grades/")
+    assert response.status_code == 200
+    assert "Classmate" not in response.content.decode()
+    assert response.context["row"].student == student
+
+
+def test_students_may_not_write_grades(student, course, as_user):
+    exam = services.default_items_create(course=course)[-1]
+    assert cell(as_user(student), course, exam, student, "100").status_code == 403
+    assert not Grade.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["other_student"])
+def test_a_student_of_another_course_gets_404(request, persona, course, as_user):
+    assert as_user(request.getfixturevalue(persona)).get(f"/courses/{course.pk}/grades/").status_code == 404
+
+
+def test_a_teacher_of_another_course_gets_404(course, student, as_user):
+    from testkit.factories import CourseFactory
+
+    stranger = UserFactory(roles=",teacher,")
+    CourseFactory().teachers.add(stranger)
+    exam = services.default_items_create(course=course)[-1]
+    client = as_user(stranger)
+    assert client.get(f"/courses/{course.pk}/grades/").status_code == 404
+    assert cell(client, course, exam, student, "50").status_code == 404
+
+
+def test_a_locked_column_is_shown_but_not_editable_by_the_teacher(teacher, student, course, as_user):
+    exam = services.default_items_create(course=course)[-1]
+    GradeItem.objects.filter(pk=exam.pk).update(is_locked=True)
+    client = as_user(teacher)
+    assert (
+        f'id="cell-{student.pk}-{exam.pk}" class="journal-cell"><input'
+        not in client.get(f"/courses/{course.pk}/grades/").content.decode()
+    )
+    html = cell(client, course, exam, student, "50").content.decode()
+    assert "locked" in html
+    assert not GradeChange.objects.exists()
+
+
+@pytest.mark.parametrize(("students", "extra_items"), [(5, 5), (40, 35)])
+def test_the_journal_makes_the_same_queries_however_many_students_and_columns(
+    db, teacher, course, as_user, students, extra_items, django_assert_max_num_queries
+):
+    items = services.default_items_create(course=course)
+    for n in range(extra_items):
+        items.append(services.item_create(course=course, kind="current", period=1 + n % 2, title=f"Task {n}"))
+    for n in range(students):
+        person = UserFactory(roles=",student,")
+        enrol(person, course)
+        for item in items[: n % len(items)]:
+            Grade.objects.create(item=item, student=person, points=Decimal(n % 100), source=GradeSource.JOURNAL)
+    client = as_user(teacher)
+    # session, user, course, teaching relation, columns exist?, columns, enrolments with students, grades
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/courses/{course.pk}/grades/")
+    assert len(response.context["rows"]) == students

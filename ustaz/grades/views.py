@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from ustaz.academics import access as academics_access
+from ustaz.accounts.models import User
+
+from . import access, selectors, services
+from .models import GradeItem, GradeSource
+
+
+@login_required
+def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course's grades: the journal for its teachers and the office, a student's own row for a student."""
+    course = academics_access.get_course_for(request.user, pk)
+    if access.can_view_journal(request.user, course):
+        can_edit = access.can_edit_journal(request.user, course)
+        if can_edit and not course.grade_items.exists():
+            services.default_items_create(course=course)
+        items, rows = selectors.journal(course)
+        return render(
+            request, "grades/journal.html", {"course": course, "items": items, "rows": rows, "can_edit": can_edit}
+        )
+    if not course.is_enrolled:
+        raise PermissionDenied
+    items, rows = selectors.journal(course, student=request.user)
+    return render(
+        request, "grades/my_grades.html", {"course": course, "items": items, "row": rows[0] if rows else None}
+    )
+
+
+@login_required
+@require_POST
+def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save one cell (HTMX): answers the cell, and the row's results out of band. A refused value stays in
+    the cell, marked, with the reason; nothing else on the row changes."""
+    course = access.get_journal_course_for(request.user, pk, edit=True)
+    try:
+        item = GradeItem.objects.get(course=course, pk=int(request.POST.get("item", "")))
+        student = User.objects.get(pk=int(request.POST.get("student", "")))
+    except (ValueError, GradeItem.DoesNotExist, User.DoesNotExist):
+        raise Http404 from None
+    typed = request.POST.get("value", "")
+    error = None
+    try:
+        points = services.parse_points(typed)
+        services.grade_post(
+            item=item,
+            student=student,
+            points=points,
+            posted_by=request.user,
+            source=GradeSource.JOURNAL,
+            source_ref=request.path,
+        )
+    except ValidationError as exc:
+        error = exc.messages[0]
+    items, rows = selectors.journal(course, student=student)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    position = next(n for n, i in enumerate(items) if i.pk == item.pk)
+    return render(
+        request,
+        "grades/_cell_response.html",
+        {
+            "course": course,
+            "item": item,
+            "row": row,
+            "can_edit": True,
+            "error": error,
+            # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
+            "value": typed if error and not item.is_locked else row.points[position],
+            "col": position,
+        },
+    )
