@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ustaz.academics.models import (
     AcademicYear,
@@ -31,6 +32,8 @@ from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.grades import services as grades_services
+from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource
 from ustaz.materials.markup import render_markdown
 from ustaz.materials.models import Material, MaterialKind, Section
 
@@ -333,6 +336,44 @@ class Command(BaseCommand):
             for sid in StudentRecord.objects.filter(group__in=course.groups.all()).values_list("student_id", flat=True)
         ]
         Enrolment.objects.bulk_create(enrolments, batch_size=500)
+        self.add_grades(courses)
+
+    def add_grades(self, courses: list[Course]) -> None:
+        """The journals as they stand late in the term: rating 1 done, current control 2 under way."""
+        rng = self.rng
+        with translation.override("kk"):
+            for course in courses:
+                grades_services.default_items_create(course=course)
+        items = {(i.course_id, i.position): i for i in GradeItem.objects.filter(course__in=courses)}
+        leads = {c.pk: c.teachers.order_by("pk").first() for c in courses}
+        grades, changes = [], []
+        for enrolment in Enrolment.objects.filter(course__in=courses).order_by("pk"):
+            talent = rng.uniform(45, 98)  # each student's level, so a row hangs together
+            for position in (1, 2, 3):  # current control 1, RK1, current control 2
+                item = items[(enrolment.course_id, position)]
+                points = Decimal(str(round(min(100, max(0, rng.gauss(talent, 8))))))
+                lead = leads[enrolment.course_id]
+                grades.append(
+                    Grade(
+                        item=item,
+                        student_id=enrolment.student_id,
+                        points=points,
+                        posted_by=lead,
+                        source=GradeSource.JOURNAL,
+                    )
+                )
+                changes.append(
+                    GradeChange(
+                        item=item,
+                        student_id=enrolment.student_id,
+                        old_points=None,
+                        new_points=points,
+                        changed_by=lead,
+                        source=GradeSource.JOURNAL,
+                    )
+                )
+        Grade.objects.bulk_create(grades, batch_size=1000)
+        GradeChange.objects.bulk_create(changes, batch_size=1000)
 
     def add_materials(self, course: Course, author: User, pdf: bytes, wav: bytes) -> None:
         rng = self.rng

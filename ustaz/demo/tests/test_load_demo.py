@@ -1,0 +1,36 @@
+from django.core.management import call_command
+from django.test import Client
+
+from ustaz.academics.models import Course, Delivery, StudentRecord
+from ustaz.accounts.models import User
+from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
+from ustaz.grades.models import Grade
+from ustaz.materials.models import Material
+
+
+def test_the_demo_university_loads_once_and_every_demo_login_works(db):
+    call_command("load_demo")
+    counts = (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count())
+    call_command("load_demo")  # a second run changes nothing
+    assert (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count()) == counts
+
+    assert StudentRecord.objects.count() == 600
+    assert User.objects.filter(User.role_filter("teacher")).count() == 30
+    assert set(StudentRecord.objects.values_list("delivery", flat=True)) == set(Delivery.values)
+    assert StudentRecord.objects.exclude(country_of_residence="KZ").exists()
+    assert User.objects.exclude(time_zone="Asia/Almaty").exists()
+
+    student = User.objects.get(username="demo-student")
+    courses = Course.objects.filter(enrolments__student=student)
+    assert courses.exists()
+    assert all(c.teachers.filter(username="demo-teacher").exists() for c in courses)
+    assert Material.objects.filter(course__in=courses, kind="file", content_type="application/pdf").exists()
+    assert Material.objects.filter(course__in=courses, kind="file", content_type="audio/wav").exists()
+    assert Grade.objects.filter(student=student).exists()
+
+    for login, role in DEMO_LOGINS.items():
+        client = Client()
+        response = client.post("/accounts/login/", {"login": login, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login
+        assert client.get("/").status_code == 200, login
+        assert User.objects.get(username=login).has_role(role)
