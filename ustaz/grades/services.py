@@ -121,3 +121,8 @@ def grade_post(
         reason=reason,
     )
     return grade
+
+
+def item_set_locked(*, item: GradeItem, locked: bool) -> None:
+    GradeItem.objects.filter(pk=item.pk).update(is_locked=locked)
+    item.is_locked = locked

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
 from ustaz.accounts.models import User
 
 from . import access, selectors, services
+from .forms import ItemForm
 from .models import GradeItem, GradeSource
 
 
@@ -22,9 +24,15 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
         if can_edit and not course.grade_items.exists():
             services.default_items_create(course=course)
         items, rows = selectors.journal(course)
-        return render(
-            request, "grades/journal.html", {"course": course, "items": items, "rows": rows, "can_edit": can_edit}
-        )
+        context = {
+            "course": course,
+            "items": items,
+            "rows": rows,
+            "can_edit": can_edit,
+            "can_approve": access.can_approve_locked_change(request.user),
+            "item_form": ItemForm() if can_edit else None,
+        }
+        return render(request, "grades/journal.html", context)
     if not course.is_enrolled:
         raise PermissionDenied
     items, rows = selectors.journal(course, student=request.user)
@@ -45,16 +53,20 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValueError, GradeItem.DoesNotExist, User.DoesNotExist):
         raise Http404 from None
     typed = request.POST.get("value", "")
+    can_approve = access.can_approve_locked_change(request.user)
+    # The academic office may change a locked column, saying why (the reason field above the grid).
+    approves = item.is_locked and can_approve
     error = None
     try:
-        points = services.parse_points(typed)
         services.grade_post(
             item=item,
             student=student,
-            points=points,
+            points=services.parse_points(typed),
             posted_by=request.user,
             source=GradeSource.JOURNAL,
             source_ref=request.path,
+            approved=approves,
+            reason=request.POST.get("reason", "") if approves else "",
         )
     except ValidationError as exc:
         error = exc.messages[0]
@@ -63,17 +75,41 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     row = rows[0]
     position = next(n for n, i in enumerate(items) if i.pk == item.pk)
-    return render(
-        request,
-        "grades/_cell_response.html",
-        {
-            "course": course,
-            "item": item,
-            "row": row,
-            "can_edit": True,
-            "error": error,
-            # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
-            "value": typed if error and not item.is_locked else row.points[position],
-            "col": position,
-        },
-    )
+    editable = not item.is_locked or can_approve
+    context = {
+        "course": course,
+        "item": item,
+        "row": row,
+        "can_edit": True,
+        "can_approve": can_approve,
+        "error": error,
+        # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
+        "value": typed if error and editable else row.points[position],
+        "col": position,
+    }
+    return render(request, "grades/_cell_response.html", context)
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    course = access.get_journal_course_for(request.user, pk, edit=True)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        services.item_create(course=course, **form.cleaned_data)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("grades:course", pk=pk)
+
+
+@login_required
+@require_POST
+def item_lock(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """A teacher locks a column after its deadline; only the academic office opens it again."""
+    course = access.get_journal_course_for(request.user, pk, edit=True)
+    item = get_object_or_404(GradeItem, course=course, pk=item_pk)
+    lock = request.POST.get("locked") == "1"
+    if not lock and not access.can_approve_locked_change(request.user):
+        raise PermissionDenied
+    services.item_set_locked(item=item, locked=lock)
+    return redirect("grades:course", pk=pk)

@@ -100,3 +100,45 @@ def test_the_journal_makes_the_same_queries_however_many_students_and_columns(
     with django_assert_max_num_queries(8):
         response = client.get(f"/courses/{course.pk}/grades/")
     assert len(response.context["rows"]) == students
+
+
+def test_the_teacher_adds_a_column_and_locks_it_and_only_the_office_opens_it(teacher, office, student, course, as_user):
+    client = as_user(teacher)
+    client.get(f"/courses/{course.pk}/grades/")
+    response = client.post(
+        f"/courses/{course.pk}/grades/columns/",
+        {"title": "Etude", "kind": "current", "period": "2", "max_points": "20", "weight": "1"},
+    )
+    assert response.status_code == 302
+    etude = course.grade_items.get(title="Etude")
+    assert (etude.period, etude.max_points) == (2, Decimal(20))
+    client.post(f"/courses/{course.pk}/grades/columns/{etude.pk}/lock/", {"locked": "1"})
+    etude.refresh_from_db()
+    assert etude.is_locked
+    assert client.post(f"/courses/{course.pk}/grades/columns/{etude.pk}/lock/", {"locked": "0"}).status_code == 403
+    # The office changes a locked grade, with the reason kept in the history.
+    office_client = as_user(office)
+    response = office_client.post(
+        f"/courses/{course.pk}/grades/cell/",
+        {"item": etude.pk, "student": student.pk, "value": "18", "reason": "Late work accepted by order 45"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "invalid" not in response.content.decode()
+    change = GradeChange.objects.get(item=etude)
+    assert (change.new_points, change.changed_by, change.reason) == (
+        Decimal(18),
+        office,
+        "Late work accepted by order 45",
+    )
+    office_client.post(f"/courses/{course.pk}/grades/columns/{etude.pk}/lock/", {"locked": "0"})
+    etude.refresh_from_db()
+    assert not etude.is_locked
+
+
+def test_a_column_without_a_rating_is_refused(teacher, course, as_user):
+    client = as_user(teacher)
+    client.post(
+        f"/courses/{course.pk}/grades/columns/",
+        {"title": "Quiz", "kind": "current", "period": "", "max_points": "10", "weight": "1"},
+    )
+    assert not course.grade_items.filter(title="Quiz").exists()
