@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
 from ustaz.accounts.models import User
+from ustaz.core.files import content_disposition
 
-from . import access, selectors, services
+from . import access, exports, selectors, services
 from .forms import ItemForm
 from .models import GradeItem, GradeSource
 
@@ -113,3 +114,14 @@ def item_lock(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         raise PermissionDenied
     services.item_set_locked(item=item, locked=lock)
     return redirect("grades:course", pk=pk)
+
+
+@login_required
+def journal_export(request: HttpRequest, pk: int) -> HttpResponse:
+    course = access.get_journal_course_for(request.user, pk)
+    items, rows = selectors.journal(course)
+    content = exports.journal_xlsx(course_title=course.title, items=items, rows=rows)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition(f"{course.discipline.code}-journal.xlsx", inline=False)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -142,3 +142,23 @@ def test_a_column_without_a_rating_is_refused(teacher, course, as_user):
         {"title": "Quiz", "kind": "current", "period": "", "max_points": "10", "weight": "1"},
     )
     assert not course.grade_items.filter(title="Quiz").exists()
+
+
+def test_the_journal_is_exported_to_excel_for_its_teachers_only(teacher, student, other_student, course, as_user):
+    import io
+
+    import openpyxl
+
+    exam = services.default_items_create(course=course)[-1]
+    services.grade_post(
+        item=exam, student=student, points=Decimal("77.5"), posted_by=teacher, source=GradeSource.JOURNAL
+    )
+    response = as_user(teacher).get(f"/courses/{course.pk}/grades/journal.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = [c.value for c in sheet[3]]
+    assert row[1] == student.username
+    assert 77.5 in row
+    assert as_user(student).get(f"/courses/{course.pk}/grades/journal.xlsx").status_code == 403
+    assert as_user(other_student).get(f"/courses/{course.pk}/grades/journal.xlsx").status_code == 404

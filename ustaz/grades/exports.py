@@ -1,0 +1,50 @@
+"""The journal as an Excel workbook (openpyxl), in the reader's language."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+
+from .models import GradeItem
+from .selectors import JournalRow
+
+
+def journal_xlsx(*, course_title: str, items: list[GradeItem], rows: list[JournalRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Journal")[:31]
+    sheet.append([course_title])
+    sheet["A1"].font = Font(bold=True)
+    header = (
+        [_("Student"), _("Login")]
+        + [f"{i.title} (/{i.max_points.normalize():f})" for i in items]
+        + ["R1", "R2", _("AR"), _("Admission"), _("Final"), _("Letter"), _("GPA points")]
+    )
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        result = row.standing.result
+        admitted = "" if result is None else (_("admitted") if result.admitted else _("not admitted"))
+        sheet.append(
+            [row.student.full_name, row.student.username]
+            + [float(p) if p is not None else None for p in row.points]
+            + [
+                float(row.standing.r1) if row.standing.r1 is not None else None,
+                float(row.standing.r2) if row.standing.r2 is not None else None,
+                float(result.admission_rating) if result else None,
+                admitted,
+                float(result.final_score) if result and result.final_score is not None else None,
+                result.letter.letter if result and result.letter else None,
+                float(result.letter.points) if result and result.letter else None,
+            ]
+        )
+    sheet.freeze_panes = "C3"
+    sheet.column_dimensions["A"].width = 34
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
