@@ -212,6 +212,11 @@ class ImportFileError(Exception):
     pass
 
 
+def read_table(filename: str, content: bytes, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a .csv (UTF-8) or .xlsx file as dicts by the (lower-cased) header; raises ImportFileError."""
+    return _read_rows(filename, content, required)
+
+
 def _read_rows(filename: str, content: bytes, required: tuple[str, ...]) -> list[dict[str, str]]:
     name = filename.lower()
     if name.endswith(".xlsx"):

@@ -22,3 +22,15 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         if data.get("kind") != ItemKind.EXAM and not data.get("period"):
             self.add_error("period", _("Current control and midterms belong to rating 1 or 2."))
         return data
+
+
+class GradesImportForm(BootstrapFormMixin, forms.Form):
+    item = forms.ModelChoiceField(label=_("Column"), queryset=None)
+    file = forms.FileField(label=_("File (.csv or .xlsx)"))
+    reason = forms.CharField(label=_("Reason (for a locked column)"), required=False)
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import GradeItem
+
+        self.fields["item"].queryset = GradeItem.objects.filter(course=course)

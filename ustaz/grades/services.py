@@ -126,3 +126,69 @@ def grade_post(
 def item_set_locked(*, item: GradeItem, locked: bool) -> None:
     GradeItem.objects.filter(pk=item.pk).update(is_locked=locked)
     item.is_locked = locked
+
+
+def grades_import(
+    *, item: GradeItem, filename: str, content: bytes, posted_by: User, approved: bool = False, reason: str = ""
+) -> tuple[int, list[tuple[int, str]]]:
+    """Points for one column from an .xlsx or .csv file with the columns login (or iin) and points.
+    Every row is checked first; with any error nothing is written. Returns (rows written, errors by line)."""
+    from ustaz.accounts.services import ImportFileError, read_table
+
+    try:
+        rows = read_table(filename, content, required=("points",))
+    except ImportFileError as exc:
+        return 0, [(1, str(exc))]
+    if rows and "login" not in rows[0] and "iin" not in rows[0]:
+        return 0, [(1, _("Missing columns: %(columns)s.") % {"columns": "login / iin"})]
+    enrolled = {
+        key: student
+        for student in User.objects.filter(enrolments__course_id=item.course_id)
+        for key in (("login", student.username.lower()), ("iin", student.iin))
+        if key[1]
+    }
+    errors: list[tuple[int, str]] = []
+    planned: list[tuple[User, Decimal | None]] = []
+    seen: dict[int, int] = {}
+    for offset, cells in enumerate(rows):
+        line = offset + 2
+        if not any(cells.values()):
+            continue
+        login, iin = cells.get("login", "").strip().lower(), cells.get("iin", "").strip()
+        student = enrolled.get(("login", login)) or enrolled.get(("iin", iin))
+        if student is None:
+            errors.append(
+                (line, _("No student of this course has the login or IIN “%(who)s”.") % {"who": login or iin})
+            )
+            continue
+        if student.pk in seen:
+            errors.append((line, _("The same student as on line %(line)s.") % {"line": seen[student.pk]}))
+            continue
+        seen[student.pk] = line
+        try:
+            points = parse_points(cells.get("points", ""))
+            if points is not None and not Decimal(0) <= points <= item.max_points:
+                raise ValidationError(
+                    _("Points are from 0 to %(max)s.") % {"max": format(item.max_points.normalize(), "f")}
+                )
+        except ValidationError as exc:
+            errors.append((line, exc.messages[0]))
+            continue
+        planned.append((student, points))
+    if item.is_locked and not approved:
+        errors.append((1, _("This column is locked: a change needs the academic office's approval.")))
+    if errors:
+        return 0, sorted(errors)
+    with transaction.atomic():
+        for student, points in planned:
+            grade_post(
+                item=item,
+                student=student,
+                points=points,
+                posted_by=posted_by,
+                source=GradeSource.IMPORT,
+                source_ref=filename[:200],
+                approved=approved,
+                reason=reason,
+            )
+    return len(planned), []

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
@@ -12,7 +14,7 @@ from ustaz.accounts.models import User
 from ustaz.core.files import content_disposition
 
 from . import access, exports, selectors, services
-from .forms import ItemForm
+from .forms import GradesImportForm, ItemForm
 from .models import GradeItem, GradeSource
 
 
@@ -125,3 +127,29 @@ def journal_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(f"{course.discipline.code}-journal.xlsx", inline=False)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def grades_import(request: HttpRequest, pk: int) -> HttpResponse:
+    course = access.get_journal_course_for(request.user, pk, edit=True)
+    form = GradesImportForm(request.POST or None, request.FILES or None, course=course)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload, item = form.cleaned_data["file"], form.cleaned_data["item"]
+        if upload.size > 5 * 1024 * 1024:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            count, errors = services.grades_import(
+                item=item,
+                filename=upload.name,
+                content=upload.read(),
+                posted_by=request.user,
+                approved=access.can_approve_locked_change(request.user),
+                reason=form.cleaned_data["reason"],
+            )
+            if not errors:
+                messages.success(
+                    request, ngettext("%(n)s grade imported.", "%(n)s grades imported.", count) % {"n": count}
+                )
+                return redirect("grades:course", pk=pk)
+    return render(request, "grades/import.html", {"course": course, "form": form, "errors": errors})
