@@ -25,7 +25,7 @@ def test_a_teacher_fills_a_row_with_the_keyboard_and_the_student_sees_the_letter
     log_in(page, teacher.username, PASSWORD)
     page.wait_for_url(re.compile(r"/$"))
     page.goto(f"/courses/{course.pk}/grades/")
-    first = page.locator("#journal input.journal-input").first
+    first = page.locator("#journal input.ji").first
     first.click()
     # Current 1, RK1, current 2, RK2, exam: typed along the row, moving right with the arrow key.
     for value in ("80", "90", "70", "80", "90"):
@@ -37,11 +37,11 @@ def test_a_teacher_fills_a_row_with_the_keyboard_and_the_student_sees_the_letter
     assert Grade.objects.filter(student=student).count() == 5
 
     # A wrong value is refused in its cell, and the value stays there to be corrected.
-    exam = page.locator("#journal input.journal-input").nth(4)
+    exam = page.locator("#journal input.ji").nth(4)
     exam.fill("9o")
     exam.press("Enter")
     page.get_by_text("is not a number").wait_for()
-    assert page.locator("#journal input.journal-input").nth(4).input_value() == "9o"
+    assert page.locator("#journal input.ji").nth(4).input_value() == "9o"
     context.close()
 
     student_context = browser.new_context(base_url=live_server.url)

@@ -65,6 +65,11 @@ class JournalRow:
     def cells(self) -> list[tuple[int, GradeItem, Decimal | None]]:
         return [(n, item, points) for n, (item, points) in enumerate(zip(self.items, self.points, strict=True))]
 
+    def cells_html(self, editable_ids: set[int]) -> str:
+        from .cells import row_cells
+
+        return row_cells(student_id=self.student.pk, items=self.items, points=self.points, editable_ids=editable_ids)
+
 
 def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeItem], list[JournalRow]]:
     """The course's columns and a row per enrolled student (or only the given student's): three queries."""

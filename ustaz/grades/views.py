@@ -13,7 +13,7 @@ from ustaz.academics import access as academics_access
 from ustaz.accounts.models import User
 from ustaz.core.files import content_disposition
 
-from . import access, exports, selectors, services
+from . import access, cells, exports, selectors, services
 from .forms import GradesImportForm, ItemForm
 from .models import GradeItem, GradeSource
 
@@ -27,12 +27,14 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
         if can_edit and not course.grade_items.exists():
             services.default_items_create(course=course)
         items, rows = selectors.journal(course)
+        can_approve = access.can_approve_locked_change(request.user)
+        editable_ids = {i.pk for i in items if can_edit and (not i.is_locked or can_approve)}
         context = {
             "course": course,
             "items": items,
-            "rows": rows,
+            "rows": [(row, row.cells_html(editable_ids)) for row in rows],
             "can_edit": can_edit,
-            "can_approve": access.can_approve_locked_change(request.user),
+            "can_approve": can_approve,
             "item_form": ItemForm() if can_edit else None,
         }
         return render(request, "grades/journal.html", context)
@@ -80,15 +82,16 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
     position = next(n for n, i in enumerate(items) if i.pk == item.pk)
     editable = not item.is_locked or can_approve
     context = {
-        "course": course,
-        "item": item,
         "row": row,
-        "can_edit": True,
-        "can_approve": can_approve,
-        "error": error,
         # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
-        "value": typed if error and editable else row.points[position],
-        "col": position,
+        "cell": cells.cell(
+            student_id=student.pk,
+            item_id=item.pk,
+            editable=editable,
+            locked=item.is_locked,
+            value=typed if error and editable else row.points[position],
+            error=error,
+        ),
     }
     return render(request, "grades/_cell_response.html", context)
 

@@ -23,7 +23,7 @@ def test_the_teacher_saves_a_cell_and_gets_the_rows_results(teacher, student, co
         cell(client, course, items[title], student, value)
     response = cell(client, course, items["Midterm 2 (RK2)"], student, "80")
     html = response.content.decode()
-    assert f'id="cell-{student.pk}-{items["Midterm 2 (RK2)"].pk}"' in html
+    assert f'id="c{student.pk}-{items["Midterm 2 (RK2)"].pk}"' in html
     assert f'id="ar-{student.pk}" class="text-end fw-semibold" hx-swap-oob="true">80.0<' in html
     assert "admitted" in html
 
@@ -74,10 +74,10 @@ def test_a_locked_column_is_shown_but_not_editable_by_the_teacher(teacher, stude
     exam = services.default_items_create(course=course)[-1]
     GradeItem.objects.filter(pk=exam.pk).update(is_locked=True)
     client = as_user(teacher)
-    assert (
-        f'id="cell-{student.pk}-{exam.pk}" class="journal-cell"><input'
-        not in client.get(f"/courses/{course.pk}/grades/").content.decode()
-    )
+    page = client.get(f"/courses/{course.pk}/grades/").content.decode()
+    assert f'<td id="c{student.pk}-{exam.pk}" class="jc"> <span aria-hidden="true">🔒</span></td>' in page
+    other = course.grade_items.exclude(pk=exam.pk).first()
+    assert f'<td id="c{student.pk}-{other.pk}" class="jc"><input' in page
     html = cell(client, course, exam, student, "50").content.decode()
     assert "locked" in html
     assert not GradeChange.objects.exists()
