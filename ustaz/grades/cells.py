@@ -9,6 +9,12 @@ from decimal import Decimal
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+LOCK_ICON = (
+    ' <svg class="lock" width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">'
+    '<path d="M8 1a3 3 0 0 0-3 3v3H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V4a3 '
+    '3 0 0 0-3-3zm-2 6V4a2 2 0 1 1 4 0v3H6z"/></svg>'
+)
+
 
 def display(value: Decimal | str | None) -> str:
     if value is None:
@@ -36,7 +42,7 @@ def cell(
             f'autocomplete="off" size="4" data-i="{item_id}" aria-labelledby="s{student_id} i{item_id}">'
         )
     else:
-        inner = shown + (' <span aria-hidden="true">🔒</span>' if locked else "")
+        inner = shown + (LOCK_ICON if locked else "")
     if error:
         inner += format_html('<div class="invalid-feedback d-block small" role="alert">{}</div>', error)
     return mark_safe(f'<td id="c{student_id}-{item_id}" class="{td_class}">{inner}</td>')  # noqa: S308 - escaped above

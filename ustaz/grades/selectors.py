@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import User
+from ustaz.core.collation import kazakh_sort_key
 
 from . import rules
 from .models import Grade, GradeItem, ItemKind
@@ -88,6 +89,7 @@ def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeI
     for student_id, item_id, points in grades:
         by_student.setdefault(student_id, {})[item_id] = points
     policy = rules.GradingPolicy.from_settings()
+    enrolments = sorted(enrolments, key=lambda e: kazakh_sort_key(e.student.full_name or e.student.username))
     rows = []
     for enrolment in enrolments:
         points_by_item = by_student.get(enrolment.student_id, {})
