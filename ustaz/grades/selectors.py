@@ -10,7 +10,7 @@ from ustaz.accounts.models import User
 from ustaz.core.collation import kazakh_sort_key
 
 from . import rules
-from .models import Grade, GradeItem, ItemKind
+from .models import Grade, GradeChange, GradeItem, ItemKind
 
 HUNDRED = Decimal(100)
 
@@ -102,3 +102,32 @@ def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeI
             )
         )
     return items, rows
+
+
+def grade_history(course: Course, *, student: User | None = None, limit: int = 500):
+    """The latest changes of the course's grades, newest first, with who changed what (two joins)."""
+    changes = (
+        GradeChange.objects.filter(item__course=course)
+        .select_related("item", "student", "changed_by")
+        .only(
+            "old_points",
+            "new_points",
+            "changed_at",
+            "source",
+            "source_ref",
+            "reason",
+            "item__title",
+            "student__username",
+            "student__last_name",
+            "student__first_name",
+            "student__patronymic",
+            "changed_by__username",
+            "changed_by__last_name",
+            "changed_by__first_name",
+            "changed_by__patronymic",
+        )
+        .order_by("-changed_at", "-id")
+    )
+    if student is not None:
+        changes = changes.filter(student=student)
+    return list(changes[:limit])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("courses/<int:pk>/grades/cell/", views.journal_cell, name="cell"),
     path("courses/<int:pk>/grades/journal.xlsx", views.journal_export, name="export"),
     path("courses/<int:pk>/grades/import/", views.grades_import, name="import"),
+    path("courses/<int:pk>/grades/history/", views.history, name="history"),
     path("courses/<int:pk>/grades/columns/", views.item_add, name="item_add"),
     path("courses/<int:pk>/grades/columns/<int:item_pk>/lock/", views.item_lock, name="item_lock"),
 ]

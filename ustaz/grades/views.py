@@ -156,3 +156,16 @@ def grades_import(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("grades:course", pk=pk)
     return render(request, "grades/import.html", {"course": course, "form": form, "errors": errors})
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of the course's grades: who, when, old and new value, why, from where."""
+    course = academics_access.get_course_for(request.user, pk)
+    if access.can_view_journal(request.user, course):
+        changes = selectors.grade_history(course)
+    elif course.is_enrolled:
+        changes = selectors.grade_history(course, student=request.user)
+    else:
+        raise PermissionDenied
+    return render(request, "grades/history.html", {"course": course, "changes": changes})

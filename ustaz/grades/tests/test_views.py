@@ -162,3 +162,23 @@ def test_the_journal_is_exported_to_excel_for_its_teachers_only(teacher, student
     assert 77.5 in row
     assert as_user(student).get(f"/courses/{course.pk}/grades/journal.xlsx").status_code == 403
     assert as_user(other_student).get(f"/courses/{course.pk}/grades/journal.xlsx").status_code == 404
+
+
+def test_the_history_shows_every_change_to_the_teacher_and_a_students_own_to_the_student(
+    teacher, student, course, as_user, django_assert_max_num_queries
+):
+    classmate = UserFactory(roles=",student,", last_name="Classmate")
+    enrol(classmate, course)
+    exam = services.default_items_create(course=course)[-1]
+    for who, points in ((student, 60), (student, 65), (classmate, 70)):
+        services.grade_post(
+            item=exam, student=who, points=Decimal(points), posted_by=teacher, source=GradeSource.JOURNAL
+        )
+    client = as_user(teacher)
+    # session, user, course, teaching relation, changes with their columns and people
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/courses/{course.pk}/grades/history/")
+    assert len(response.context["changes"]) == 3
+    own = as_user(student).get(f"/courses/{course.pk}/grades/history/")
+    assert [c.new_points for c in own.context["changes"]] == [Decimal(65), Decimal(60)]
+    assert "Classmate" not in own.content.decode()
