@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from .models import GradeItem
+from .rules import TRADITIONAL_LABELS
 from .selectors import JournalRow
 
 
@@ -45,6 +46,77 @@ def journal_xlsx(*, course_title: str, items: list[GradeItem], rows: list[Journa
         )
     sheet.freeze_panes = "C3"
     sheet.column_dimensions["A"].width = 34
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def statement_context(*, course, group, rows) -> dict:
+    from django.utils import timezone
+
+    return {
+        "course": course,
+        "group": group,
+        "rows": rows,
+        "today": timezone.localdate(),
+        "teachers": list(course.teachers.order_by("last_name")),
+    }
+
+
+def statement_pdf(*, course, group, rows) -> bytes:
+    """The group's exam statement (ведомость) as PDF, in the reader's language."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("grades/statement_pdf.html", statement_context(course=course, group=group, rows=rows))
+    return HTML(string=html).write_pdf()
+
+
+def statement_xlsx(*, course, group, rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Exam statement")[:31]
+    sheet.append([_("Exam statement")])
+    sheet.append([course.title, course.discipline.code, str(course.term), group.name])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    sheet.append(
+        [
+            "№",
+            _("Student"),
+            _("Login"),
+            _("AR"),
+            _("Admission"),
+            _("Exam"),
+            _("Final"),
+            _("Letter"),
+            _("GPA points"),
+            _("Traditional grade"),
+        ]
+    )
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for n, row in enumerate(rows, start=1):
+        r = row.standing.result
+        letter = r.letter if r else None
+        sheet.append(
+            [
+                n,
+                row.student.full_name,
+                row.student.username,
+                float(r.admission_rating) if r else None,
+                "" if r is None else (_("admitted") if r.admitted else _("not admitted")),
+                float(r.exam) if r and r.exam is not None else None,
+                float(r.final_score) if r and r.final_score is not None else None,
+                letter.letter if letter else None,
+                float(letter.points) if letter else None,
+                str(TRADITIONAL_LABELS[letter.traditional]) if letter else None,
+            ]
+        )
+    sheet.column_dimensions["B"].width = 34
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

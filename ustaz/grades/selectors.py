@@ -72,7 +72,9 @@ class JournalRow:
         return row_cells(student_id=self.student.pk, items=self.items, points=self.points, editable_ids=editable_ids)
 
 
-def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeItem], list[JournalRow]]:
+def journal(
+    course: Course, *, student: User | None = None, group_id: int | None = None
+) -> tuple[list[GradeItem], list[JournalRow]]:
     """The course's columns and a row per enrolled student (or only the given student's): three queries."""
     items = list(GradeItem.objects.filter(course=course).order_by("position", "id"))
     enrolments = (
@@ -85,6 +87,9 @@ def journal(course: Course, *, student: User | None = None) -> tuple[list[GradeI
     if student is not None:
         enrolments = enrolments.filter(student=student)
         grades = grades.filter(student=student)
+    if group_id is not None:
+        enrolments = enrolments.filter(student__student_record__group_id=group_id)
+        grades = grades.filter(student__student_record__group_id=group_id)
     by_student: dict[int, dict[int, Decimal]] = {}
     for student_id, item_id, points in grades:
         by_student.setdefault(student_id, {})[item_id] = points

@@ -1,6 +1,20 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class StatementFormat:
+    regex = "pdf|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(StatementFormat, "statement_format")
+
 
 app_name = "grades"
 urlpatterns = [
@@ -9,6 +23,7 @@ urlpatterns = [
     path("courses/<int:pk>/grades/journal.xlsx", views.journal_export, name="export"),
     path("courses/<int:pk>/grades/import/", views.grades_import, name="import"),
     path("courses/<int:pk>/grades/history/", views.history, name="history"),
+    path("courses/<int:pk>/grades/statement/<int:group_pk>.<statement_format:fmt>", views.statement, name="statement"),
     path("courses/<int:pk>/grades/columns/", views.item_add, name="item_add"),
     path("courses/<int:pk>/grades/columns/<int:item_pk>/lock/", views.item_lock, name="item_lock"),
 ]

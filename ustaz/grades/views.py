@@ -36,6 +36,7 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_approve": can_approve,
             "item_form": ItemForm() if can_edit else None,
+            "groups": list(course.groups.order_by("name")),
         }
         return render(request, "grades/journal.html", context)
     if not course.is_enrolled:
@@ -169,3 +170,22 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         raise PermissionDenied
     return render(request, "grades/history.html", {"course": course, "changes": changes})
+
+
+@login_required
+def statement(request: HttpRequest, pk: int, group_pk: int, fmt: str) -> HttpResponse:
+    """The exam statement of one of the course's groups, as PDF or XLSX."""
+    course = access.get_journal_course_for(request.user, pk)
+    group = get_object_or_404(course.groups.all(), pk=group_pk)
+    _items, rows = selectors.journal(course, group_id=group.pk)
+    if fmt == "pdf":
+        content, content_type = exports.statement_pdf(course=course, group=group, rows=rows), "application/pdf"
+    else:
+        content = exports.statement_xlsx(course=course, group=group, rows=rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        f"{course.discipline.code}-{group.name}-statement.{fmt}", inline=False
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

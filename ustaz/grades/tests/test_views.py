@@ -96,8 +96,9 @@ def test_the_journal_makes_the_same_queries_however_many_students_and_columns(
         for item in items[: n % len(items)]:
             Grade.objects.create(item=item, student=person, points=Decimal(n % 100), source=GradeSource.JOURNAL)
     client = as_user(teacher)
-    # session, user, course, teaching relation, columns exist?, columns, enrolments with students, grades
-    with django_assert_max_num_queries(8):
+    # session, user, course, teaching relation, columns exist?, columns, enrolments with students, grades,
+    # the course's groups (for their exam statements)
+    with django_assert_max_num_queries(9):
         response = client.get(f"/courses/{course.pk}/grades/")
     assert len(response.context["rows"]) == students
 
