@@ -28,3 +28,9 @@ def get_journal_course_for(user: User, pk: int, *, edit: bool = False) -> Course
     if not allowed:
         raise PermissionDenied
     return course
+
+
+def can_decide_appeals(user: User) -> bool:
+    from ustaz.accounts.models import Role
+
+    return user.is_authenticated and user.has_role(Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)

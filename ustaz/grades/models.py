@@ -126,3 +126,44 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_points} → {self.new_points}"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the commission")
+    GRANTED = "granted", _("Granted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Appeal(models.Model):
+    """A student's appeal of an exam grade (rules.md: within one working day of its publication)."""
+
+    item = models.ForeignKey(
+        GradeItem, verbose_name=_("journal column"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    points_appealed = models.DecimalField(_("appealed grade"), max_digits=5, decimal_places=1)
+    grounds = models.TextField(_("grounds"), help_text=_("Name the questions or parts and justify each."))
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    decision = models.TextField(_("the commission's decision"), blank=True)
+    new_points = models.DecimalField(_("new grade"), max_digits=5, decimal_places=1, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["filed_at"]
+        constraints = [models.UniqueConstraint(fields=["item", "student"], name="appeal_once_per_exam")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.item_id} {self.status}"

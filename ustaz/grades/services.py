@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import User
 
-from .models import Grade, GradeChange, GradeItem, GradeSource, ItemKind, Period
+from .models import Appeal, AppealStatus, Grade, GradeChange, GradeItem, GradeSource, ItemKind, Period
 
 
 def parse_points(text: str) -> Decimal | None:
@@ -192,3 +193,73 @@ def grades_import(
                 reason=reason,
             )
     return len(planned), []
+
+
+# --- Appeals (rules.md: filed within one working day of the exam grade's publication) ----------------
+def appeal_deadline(published_at):
+    """The same time on the next working day (Monday to Friday) after the grade was published, counting
+    the University's setting GRADES_APPEAL_WORKING_DAYS (1 by default)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from zoneinfo import ZoneInfo
+
+    # Working days are the University's, in its own time zone, whatever the student's.
+    moment = timezone.localtime(published_at, ZoneInfo(settings.TIME_ZONE))
+    days = getattr(settings, "GRADES_APPEAL_WORKING_DAYS", 1)
+    while days:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def appeal_open_for(*, item: GradeItem, student: User, now=None) -> Grade | None:
+    """The exam grade the student may still appeal, or None."""
+    if item.kind != ItemKind.EXAM:
+        return None
+    grade = Grade.objects.filter(item=item, student=student).first()
+    if grade is None or Appeal.objects.filter(item=item, student=student).exists():
+        return None
+    return grade if (now or timezone.now()) <= appeal_deadline(grade.posted_at) else None
+
+
+@transaction.atomic
+def appeal_file(*, item: GradeItem, student: User, grounds: str, now=None) -> Appeal:
+    grade = appeal_open_for(item=item, student=student, now=now)
+    if grade is None:
+        raise ValidationError(_("This grade can no longer be appealed."), code="closed")
+    if not grounds.strip():
+        raise ValidationError(_("Name the questions or parts you appeal and justify each."), code="grounds")
+    return Appeal.objects.create(item=item, student=student, points_appealed=grade.points, grounds=grounds.strip())
+
+
+@transaction.atomic
+def appeal_decide(
+    *, appeal: Appeal, decided_by: User, granted: bool, decision: str, new_points: Decimal | None = None
+) -> Appeal:
+    """The appeal commission's decision; a granted appeal changes the grade through grade_post (audited)."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != AppealStatus.PENDING:
+        raise ValidationError(_("This appeal has been decided already."), code="decided")
+    if not decision.strip():
+        raise ValidationError(_("Write down the commission's decision."), code="decision")
+    if granted and new_points is None:
+        raise ValidationError(_("Give the new grade of a granted appeal."), code="new_points")
+    if granted:
+        grade_post(
+            item=appeal.item,
+            student=appeal.student,
+            points=new_points,
+            posted_by=decided_by,
+            source=GradeSource.APPEAL,
+            source_ref=f"appeal {appeal.pk}",
+            approved=True,
+            reason=decision.strip(),
+        )
+    appeal.status = AppealStatus.GRANTED if granted else AppealStatus.REJECTED
+    appeal.decision, appeal.new_points = decision.strip(), new_points if granted else None
+    appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
+    appeal.save()
+    return appeal

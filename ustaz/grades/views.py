@@ -15,7 +15,7 @@ from ustaz.core.files import content_disposition
 
 from . import access, cells, exports, selectors, services
 from .forms import GradesImportForm, ItemForm
-from .models import GradeItem, GradeSource
+from .models import Appeal, GradeItem, GradeSource
 
 
 @login_required
@@ -42,9 +42,17 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
     if not course.is_enrolled:
         raise PermissionDenied
     items, rows = selectors.journal(course, student=request.user)
-    return render(
-        request, "grades/my_grades.html", {"course": course, "items": items, "row": rows[0] if rows else None}
-    )
+    exam = next((i for i in items if i.kind == "exam"), None)
+    context = {
+        "course": course,
+        "items": items,
+        "row": rows[0] if rows else None,
+        "appeal": Appeal.objects.filter(item=exam, student=request.user).first() if exam else None,
+        "appealable": exam and services.appeal_open_for(item=exam, student=request.user),
+    }
+    if context["appealable"]:
+        context["appeal_deadline"] = services.appeal_deadline(context["appealable"].posted_at)
+    return render(request, "grades/my_grades.html", context)
 
 
 @login_required
@@ -189,3 +197,52 @@ def statement(request: HttpRequest, pk: int, group_pk: int, fmt: str) -> HttpRes
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    course = academics_access.get_course_for(request.user, pk)
+    if not course.is_enrolled:
+        raise PermissionDenied
+    exam = get_object_or_404(GradeItem, course=course, kind="exam")
+    try:
+        services.appeal_file(item=exam, student=request.user, grounds=request.POST.get("grounds", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Your appeal is filed: the appeal commission decides within one working day."))
+    return redirect("grades:course", pk=pk)
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    if not access.can_decide_appeals(request.user):
+        raise PermissionDenied
+    listed = Appeal.objects.select_related("item__course__discipline", "student").order_by("status", "filed_at")
+    return render(request, "grades/appeals.html", {"appeals": listed[:300]})
+
+
+@login_required
+def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
+    if not access.can_decide_appeals(request.user):
+        raise PermissionDenied
+    appeal = get_object_or_404(Appeal.objects.select_related("item__course__discipline", "student"), pk=appeal_pk)
+    error = None
+    if request.method == "POST":
+        granted = request.POST.get("granted") == "1"
+        try:
+            new_points = services.parse_points(request.POST.get("new_points", "")) if granted else None
+            services.appeal_decide(
+                appeal=appeal,
+                decided_by=request.user,
+                granted=granted,
+                decision=request.POST.get("decision", ""),
+                new_points=new_points,
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("grades:appeals")
+    return render(request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST})
