@@ -19,11 +19,14 @@ SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https", "Google", "Microsoft", "
 
 
 def page_text(page) -> str:
-    # The menu and the page's content; the time-zone list (IANA names such as Europe/Berlin) is left out.
+    # The menu and the page's content; the time-zone list (IANA names such as Europe/Berlin) and text marked
+    # with another lang attribute are left out.
     return page.evaluate(
         """() => [document.querySelector('nav'), document.querySelector('main')].map(node => {
             const copy = node.cloneNode(true);
             copy.querySelectorAll('select[name=time_zone]').forEach(s => s.remove());
+            // Text marked as being in another language (a language's own name) is that language's.
+            copy.querySelectorAll('[lang]').forEach(e => { if (e.lang !== document.documentElement.lang) e.remove(); });
             document.body.appendChild(copy);
             const text = copy.innerText;
             copy.remove();

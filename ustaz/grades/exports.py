@@ -120,3 +120,14 @@ def statement_xlsx(*, course, group, rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def transcript_pdf(*, student, terms) -> bytes:
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "grades/transcript_pdf.html", {"student": student, "terms": terms, "today": timezone.localdate()}
+    )
+    return HTML(string=html).write_pdf()

@@ -136,3 +136,53 @@ def grade_history(course: Course, *, student: User | None = None, limit: int = 5
     if student is not None:
         changes = changes.filter(student=student)
     return list(changes[:limit])
+
+
+@dataclass
+class TranscriptLine:
+    course: Course
+    result: rules.DisciplineResult | None
+
+
+@dataclass
+class TranscriptTerm:
+    term: object
+    lines: list[TranscriptLine]
+    gpa: Decimal | None
+    cumulative_gpa: Decimal | None
+    credits: int
+
+
+def transcript(student: User) -> list[TranscriptTerm]:
+    """Every course of the student by term, with its result, the term's GPA and the cumulative GPA
+    (credit-weighted; disciplines without a letter yet are left out): four queries."""
+    from ustaz.academics.models import Course as CourseModel
+
+    courses = list(
+        CourseModel.objects.filter(enrolments__student=student)
+        .select_related("discipline", "term__academic_year")
+        .order_by("term__starts_on", "discipline__code")
+    )
+    items_by_course: dict[int, list[GradeItem]] = {}
+    for item in GradeItem.objects.filter(course__in=courses).order_by("position", "id"):
+        items_by_course.setdefault(item.course_id, []).append(item)
+    points: dict[int, Decimal] = dict(
+        Grade.objects.filter(student=student, item__course__in=courses).values_list("item_id", "points")
+    )
+    policy = rules.GradingPolicy.from_settings()
+    terms: list[TranscriptTerm] = []
+    graded_so_far: list[tuple[int, rules.Letter | None]] = []
+    for course in courses:
+        course_items = items_by_course.get(course.pk, [])
+        own = {i.pk: points[i.pk] for i in course_items if i.pk in points}
+        line = TranscriptLine(course=course, result=standing(course_items, own, policy).result)
+        if not terms or terms[-1].term != course.term:
+            terms.append(TranscriptTerm(term=course.term, lines=[], gpa=None, cumulative_gpa=None, credits=0))
+        terms[-1].lines.append(line)
+    for entry in terms:
+        letters = [(ln.course.discipline.credits, ln.result.letter if ln.result else None) for ln in entry.lines]
+        entry.gpa = rules.gpa(letters)
+        entry.credits = sum(c for c, letter in letters if letter is not None)
+        graded_so_far.extend(letters)
+        entry.cumulative_gpa = rules.gpa(graded_so_far)
+    return terms

@@ -200,10 +200,9 @@ def appeal_deadline(published_at):
     """The same time on the next working day (Monday to Friday) after the grade was published, counting
     the University's setting GRADES_APPEAL_WORKING_DAYS (1 by default)."""
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
     from django.conf import settings
-
-    from zoneinfo import ZoneInfo
 
     # Working days are the University's, in its own time zone, whatever the student's.
     moment = timezone.localtime(published_at, ZoneInfo(settings.TIME_ZONE))

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -246,3 +248,24 @@ def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded."))
             return redirect("grades:appeals")
     return render(request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST})
+
+
+@login_required
+def transcript(request: HttpRequest, student_pk: int | None = None) -> HttpResponse:
+    """The transcript as PDF: a student's own, or any student's for the academic office; in the language
+    asked for (?language=kk|ru|en), else the reader's."""
+    if student_pk is None:
+        student = request.user
+    else:
+        if not academics_access.can_manage_structure(request.user):
+            raise PermissionDenied
+        student = get_object_or_404(User, pk=student_pk)
+    language = request.GET.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        pdf = exports.transcript_pdf(student=student, terms=selectors.transcript(student))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"transcript-{student.username}-{language}.pdf", inline=False)
+    response["Cache-Control"] = "private, no-store"
+    return response
