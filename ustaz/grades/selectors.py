@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.collation import kazakh_sort_key
@@ -26,7 +28,13 @@ def _percent(points: Decimal, item: GradeItem) -> Decimal:
     return points / item.max_points * HUNDRED
 
 
-def standing(items: list[GradeItem], points_by_item: dict[int, Decimal], policy: rules.GradingPolicy) -> Standing:
+def standing(
+    items: list[GradeItem],
+    points_by_item: dict[int, Decimal],
+    policy: rules.GradingPolicy,
+    *,
+    session_closed: bool = False,
+) -> Standing:
     """A student's ratings and result from the points entered so far (marks are percentages of each
     column's maximum; current control is the weighted mean of the marks entered)."""
     ratings: dict[int, Decimal | None] = {}
@@ -52,7 +60,7 @@ def standing(items: list[GradeItem], points_by_item: dict[int, Decimal], policy:
         return Standing(r1, r2, None)
     exams = [_percent(points_by_item[i.pk], i) for i in items if i.kind == ItemKind.EXAM and i.pk in points_by_item]
     exam = rules.round_score(exams[-1]) if exams else None
-    return Standing(r1, r2, rules.discipline_result(r1, r2, exam, policy=policy))
+    return Standing(r1, r2, rules.discipline_result(r1, r2, exam, policy=policy, session_closed=session_closed))
 
 
 @dataclass
@@ -94,6 +102,8 @@ def journal(
     for student_id, item_id, points in grades:
         by_student.setdefault(student_id, {})[item_id] = points
     policy = rules.GradingPolicy.from_settings()
+    # Once the term is over, a student not admitted to the exam has an F (an academic debt).
+    closed = course.term.ends_on < timezone.localdate()
     enrolments = sorted(enrolments, key=lambda e: kazakh_sort_key(e.student.full_name or e.student.username))
     rows = []
     for enrolment in enrolments:
@@ -102,7 +112,7 @@ def journal(
             JournalRow(
                 student=enrolment.student,
                 points=[points_by_item.get(i.pk) for i in items],
-                standing=standing(items, points_by_item, policy),
+                standing=standing(items, points_by_item, policy, session_closed=closed),
                 items=items,
             )
         )
@@ -175,7 +185,8 @@ def transcript(student: User) -> list[TranscriptTerm]:
     for course in courses:
         course_items = items_by_course.get(course.pk, [])
         own = {i.pk: points[i.pk] for i in course_items if i.pk in points}
-        line = TranscriptLine(course=course, result=standing(course_items, own, policy).result)
+        closed = course.term.ends_on < timezone.localdate()
+        line = TranscriptLine(course=course, result=standing(course_items, own, policy, session_closed=closed).result)
         if not terms or terms[-1].term != course.term:
             terms.append(TranscriptTerm(term=course.term, lines=[], gpa=None, cumulative_gpa=None, credits=0))
         terms[-1].lines.append(line)

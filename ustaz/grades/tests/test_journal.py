@@ -112,3 +112,23 @@ def test_a_locked_column_needs_the_offices_approval_and_a_reason(teacher, office
 def test_only_enrolled_students_get_grades(teacher, other_student, items):
     with pytest.raises(ValidationError, match="not enrolled"):
         post(items["Exam"], other_student, D(50), teacher)
+
+
+def test_a_student_not_admitted_has_an_f_once_the_term_is_over(teacher, student, course, items):
+    import datetime
+
+    from django.utils import timezone
+
+    for title, points in (
+        ("Current control 1", 40),
+        ("Midterm 1 (RK1)", 40),
+        ("Current control 2", 40),
+        ("Midterm 2 (RK2)", 40),
+    ):
+        post(items[title], student, D(points), teacher)
+    _items, [row] = selectors.journal(course)
+    assert not row.standing.result.admitted and row.standing.result.letter is None
+    course.term.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    course.term.save()
+    _items, [row] = selectors.journal(course)
+    assert row.standing.result.letter.letter == "F"
