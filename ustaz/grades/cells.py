@@ -52,7 +52,7 @@ def row_cells(*, student_id: int, items, points, editable_ids: set[int]) -> Safe
     # Each cell escapes its own content.
     cells = "".join(
         cell(
-            student_id=student_id, item_id=item.pk, value=value, editable=item.pk in editable_ids, locked=item.is_locked
+            student_id=student_id, item_id=item.pk, value=value, editable=item.pk in editable_ids, locked=item.is_closed
         )
         for item, value in zip(items, points, strict=True)
     )

@@ -15,6 +15,9 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     max_points = forms.DecimalField(
         label=_("Maximum points"), min_value=1, max_value=1000, decimal_places=1, initial=100
     )
+    entry_until = forms.DateField(
+        label=_("Entries until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     weight = forms.DecimalField(label=_("Weight"), min_value=0.01, max_value=99, decimal_places=2, initial=1)
 
     def clean(self):

@@ -45,6 +45,12 @@ class GradeItem(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    entry_until = models.DateField(
+        _("entries until"),
+        null=True,
+        blank=True,
+        help_text=_("After this day only the academic office changes the column (rules.md: ten days)."),
+    )
     is_locked = models.BooleanField(
         _("locked"), default=False, help_text=_("A locked column is changed only with the academic office's approval.")
     )
@@ -63,6 +69,13 @@ class GradeItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed to the teacher: locked by hand, or past its entry date (in the University's time zone)."""
+        from django.utils import timezone
+
+        return self.is_locked or (self.entry_until is not None and timezone.localdate() > self.entry_until)
 
 
 class GradeSource(models.TextChoices):

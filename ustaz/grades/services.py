@@ -3,6 +3,7 @@ practice and appeals alike, so that each change is checked and kept (who, when, 
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,7 @@ def item_create(
     title: str,
     max_points: Decimal = Decimal(100),
     weight: Decimal = Decimal(1),
+    entry_until: datetime.date | None = None,
 ) -> GradeItem:
     last = course.grade_items.aggregate(m=Max("position"))["m"] or 0
     item = GradeItem(
@@ -64,6 +66,7 @@ def item_create(
         title=title,
         max_points=max_points,
         weight=weight,
+        entry_until=entry_until,
         position=last + 1,
     )
     item.full_clean()
@@ -95,9 +98,9 @@ def grade_post(
         )
     if not Enrolment.objects.filter(course_id=item.course_id, student=student).exists():
         raise ValidationError(_("This student is not enrolled in the course."), code="not_enrolled")
-    if item.is_locked and not approved:
+    if item.is_closed and not approved:
         raise ValidationError(_("This column is locked: a change needs the academic office's approval."), code="locked")
-    if item.is_locked and not reason.strip():
+    if item.is_closed and not reason.strip():
         raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
     grade = Grade.objects.select_for_update().filter(item=item, student=student).first()
     old = grade.points if grade else None
@@ -176,7 +179,7 @@ def grades_import(
             errors.append((line, exc.messages[0]))
             continue
         planned.append((student, points))
-    if item.is_locked and not approved:
+    if item.is_closed and not approved:
         errors.append((1, _("This column is locked: a change needs the academic office's approval.")))
     if errors:
         return 0, sorted(errors)

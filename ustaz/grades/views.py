@@ -30,7 +30,7 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
             services.default_items_create(course=course)
         items, rows = selectors.journal(course)
         can_approve = access.can_approve_locked_change(request.user)
-        editable_ids = {i.pk for i in items if can_edit and (not i.is_locked or can_approve)}
+        editable_ids = {i.pk for i in items if can_edit and (not i.is_closed or can_approve)}
         context = {
             "course": course,
             "items": items,
@@ -71,7 +71,7 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
     typed = request.POST.get("value", "")
     can_approve = access.can_approve_locked_change(request.user)
     # The academic office may change a locked column, saying why (the reason field above the grid).
-    approves = item.is_locked and can_approve
+    approves = item.is_closed and can_approve
     error = None
     try:
         services.grade_post(
@@ -91,7 +91,7 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     row = rows[0]
     position = next(n for n, i in enumerate(items) if i.pk == item.pk)
-    editable = not item.is_locked or can_approve
+    editable = not item.is_closed or can_approve
     context = {
         "row": row,
         # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
@@ -99,7 +99,7 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
             student_id=student.pk,
             item_id=item.pk,
             editable=editable,
-            locked=item.is_locked,
+            locked=item.is_closed,
             value=typed if error and editable else row.points[position],
             error=error,
         ),

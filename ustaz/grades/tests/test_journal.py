@@ -132,3 +132,20 @@ def test_a_student_not_admitted_has_an_f_once_the_term_is_over(teacher, student,
     course.term.save()
     _items, [row] = selectors.journal(course)
     assert row.standing.result.letter.letter == "F"
+
+
+def test_a_column_closes_to_the_teacher_after_its_entry_date(teacher, office, student, course):
+    import datetime
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    week = services.item_create(course=course, kind="current", period=1, title="Week 3", entry_until=yesterday)
+    assert week.is_closed
+    with pytest.raises(ValidationError, match="locked"):
+        post(week, student, D(70), teacher)
+    post(week, student, D(70), office, approved=True, reason="Permission of the office, 7 days")
+    today = services.item_create(course=course, kind="current", period=1, title="Week 4",
+                                 entry_until=timezone.localdate())
+    assert not today.is_closed
+    post(today, student, D(80), teacher)
