@@ -1,4 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,3 +35,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 return
             message, message_template = str(text), None
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def pre_login(self, request, user, **kwargs):
+        expires = getattr(user, "issued_password_expires", None)
+        if user.must_change_password and expires is not None and expires < timezone.now():
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(
+                request,
+                _("Your one-time password has expired: ask the academic office or the ICT centre for a new one."),
+            )
+            return HttpResponseRedirect(reverse("account_login"))
+        return super().pre_login(request, user, **kwargs)

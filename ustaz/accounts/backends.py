@@ -4,11 +4,20 @@ one prepared SQL statement rather than an ORM query (see docs/decisions/0003-hot
 from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.utils import timezone
 
 from .models import User
 
 
 class AuthenticationBackend(AllauthBackend):
+    def user_can_authenticate(self, user) -> bool:
+        # An issued one-time password that was never replaced stops working when it expires (the slip
+        # says so); the office issues a new one.
+        expires = getattr(user, "issued_password_expires", None)
+        if user.must_change_password and expires is not None and expires < timezone.now():
+            return False
+        return super().user_can_authenticate(user)
+
     def get_user(self, user_id):
         table = User._meta.db_table
         try:

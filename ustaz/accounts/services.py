@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,6 +55,18 @@ def unique_login(base: str, taken: set[str]) -> str:
     while f"{base}{n}" in taken:
         n += 1
     return f"{base}{n}"
+
+
+def logins_starting_with(bases: set[str], chunk: int = 200) -> set[str]:
+    """Existing logins that begin with any of the bases: a query per 200 bases, not one per person."""
+    ordered = sorted(bases)
+    found: set[str] = set()
+    for start in range(0, len(ordered), chunk):
+        condition = Q()
+        for base in ordered[start : start + chunk]:
+            condition |= Q(username__startswith=base)
+        found |= set(User.objects.filter(condition).values_list("username", flat=True))
+    return found
 
 
 @dataclass
@@ -173,14 +186,8 @@ def account_issue(*, data: AccountData, issued_by: User | None, request: HttpReq
         errors.setdefault("username", []).append(_("This login is taken."))
     if errors:
         raise ValidationError(errors)
-    username = data.username or unique_login(
-        login_base(data.last_name, data.first_name),
-        set(
-            User.objects.filter(username__startswith=login_base(data.last_name, data.first_name)).values_list(
-                "username", flat=True
-            )
-        ),
-    )
+    base = login_base(data.last_name, data.first_name)
+    username = data.username or unique_login(base, logins_starting_with({base}))
     return _issue(data, username=username, issued_by=issued_by, request=request)
 
 
@@ -340,9 +347,7 @@ def accounts_import_issue(
     assert not prepared.errors, "an import with errors creates nothing"  # noqa: S101 - a programming error
     wanted = {row.data.username for row in prepared.rows if row.data.username}
     bases = {login_base(row.data.last_name, row.data.first_name) for row in prepared.rows}
-    taken = set(wanted)
-    for base in bases:
-        taken |= set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    taken = set(wanted) | logins_starting_with(bases)
     issued = []
     for row in prepared.rows:
         username = row.data.username or unique_login(login_base(row.data.last_name, row.data.first_name), taken)

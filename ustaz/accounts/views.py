@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import access, services
@@ -84,6 +85,7 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # one-time passwords must not stay in a browser's cache
 @login_required
 def issued(request: HttpRequest) -> HttpResponse:
     access.require(access.can_manage_accounts(request.user))

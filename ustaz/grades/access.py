@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 
 
 def can_edit_journal(user: User, course: Course) -> bool:
@@ -31,6 +31,4 @@ def get_journal_course_for(user: User, pk: int, *, edit: bool = False) -> Course
 
 
 def can_decide_appeals(user: User) -> bool:
-    from ustaz.accounts.models import Role
-
     return user.is_authenticated and user.has_role(Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)

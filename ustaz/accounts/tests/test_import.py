@@ -113,3 +113,12 @@ def test_it_sends_the_anonymous_to_login(client, db):
     response = client.get("/people/import/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_importing_many_people_does_not_query_per_person(office, as_user, django_assert_max_num_queries):
+    rows = "".join(f"Фамилия{n},Имя,,{valid_iin(100 + n)},KZ,,student,,kk\n" for n in range(60))
+    client = as_user(office)
+    with django_assert_max_num_queries(60 * 2 + 20):  # per person: the account and its audit row
+        response = upload(client, "people.csv", (HEADER + rows).encode())
+    assert response.status_code == 302
+    assert User.objects.filter(last_name__startswith="Фамилия").count() == 60

@@ -103,3 +103,29 @@ def test_profile_settings_are_saved(student, as_user):
     assert response.status_code == 302
     student.refresh_from_db()
     assert student.time_zone == "Asia/Seoul"
+
+
+def test_an_expired_one_time_password_no_longer_logs_in(db):
+    import datetime
+
+    from django.utils import timezone
+
+    user = UserFactory(
+        roles=",student,",
+        must_change_password=True,
+        issued_password_expires=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    client = Client()
+    response = login(client, user.username, PASSWORD)
+    assert response["Location"] == "/accounts/login/"
+    page = client.get("/accounts/login/")
+    assert "Бір реттік құпиясөзіңіздің мерзімі өтті" in page.content.decode()  # the visitor's Kazakh
+    assert not page.wsgi_request.user.is_authenticated
+    assert client.get("/")["Location"].startswith("/accounts/login/")
+    # Once the person has chosen their own password the old expiry date does not matter.
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    assert login(Client(), user.username, PASSWORD).status_code == 302
+
+
+def test_the_issued_passwords_page_is_never_cached(office, as_user):
+    assert "no-store" in as_user(office).get("/people/issued/")["Cache-Control"]

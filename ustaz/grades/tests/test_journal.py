@@ -145,7 +145,8 @@ def test_a_column_closes_to_the_teacher_after_its_entry_date(teacher, office, st
     with pytest.raises(ValidationError, match="locked"):
         post(week, student, D(70), teacher)
     post(week, student, D(70), office, approved=True, reason="Permission of the office, 7 days")
-    today = services.item_create(course=course, kind="current", period=1, title="Week 4",
-                                 entry_until=timezone.localdate())
+    today = services.item_create(
+        course=course, kind="current", period=1, title="Week 4", entry_until=timezone.localdate()
+    )
     assert not today.is_closed
     post(today, student, D(80), teacher)
