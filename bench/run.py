@@ -95,10 +95,25 @@ def ensure_wrk() -> str:
     sys.exit("wrk is needed: apt-get install wrk")
 
 
-def run_wrk(wrk: str, base: str, plan: list[tuple[str, str, str]], concurrency: int, duration: int) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
-        for cookie, path, marker in plan:
-            handle.write(f"{cookie}\t{path}\t{marker}\n")
+def run_wrk(
+    wrk: str,
+    base: str,
+    plan: list[tuple[str, str, str]],
+    concurrency: int,
+    duration: int,
+    *,
+    script: Path = HERE / "sessions.lua",
+    plan_file: str | None = None,
+) -> dict:
+    """wrk with one connection per thread; the script reads its plan from the file named by BENCH_PLAN."""
+    if plan_file is None:
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
+            for cookie, path, marker in plan:
+                handle.write(f"{cookie}\t{path}\t{marker}\n")
+        plan_file = handle.name
+        own_file = True
+    else:
+        own_file = False
     result = subprocess.run(  # noqa: S603
         [
             wrk,
@@ -110,15 +125,16 @@ def run_wrk(wrk: str, base: str, plan: list[tuple[str, str, str]], concurrency: 
             f"{duration}s",
             "--latency",
             "-s",
-            str(HERE / "sessions.lua"),
+            str(script),
             base,
         ],
         capture_output=True,
         text=True,
         check=True,
-        env={"BENCH_PLAN": handle.name, "PATH": "/usr/bin:/bin"},
+        env={"BENCH_PLAN": plan_file, "PATH": "/usr/bin:/bin"},
     )
-    Path(handle.name).unlink()
+    if own_file:
+        Path(plan_file).unlink()
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
     figures = json.loads(line.removeprefix("RESULT "))
     figures["rps"] = figures["requests"] / figures["seconds"]

@@ -275,8 +275,16 @@ ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
 
 # --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,
-# exam_minimum, fx_minimum, admission_weight, exam_weight, fx_points, c_plus_traditional.
+# exam_minimum, fx_minimum, admission_weight, exam_weight, fx_points, c_plus_traditional,
+# retaken_counts ("latest": a discipline studied again counts in the cumulative GPA by its latest result;
+# "all": every attempt counts).
 GRADING_POLICY: dict = {}
+# A week's marks are entered from its Monday for this many days (to the Wednesday of the next week).
+GRADES_ENTRY_DAYS = envint("USTAZ_GRADES_ENTRY_DAYS", 10)
+# Exam retakes a student with FX may take within the course (rules.md: one, free).
+GRADES_EXAM_RETAKES = envint("USTAZ_GRADES_EXAM_RETAKES", 1)
+# Times a discipline may be studied again after an F (rules.md: at most 2).
+GRADES_DISCIPLINE_RETAKES = envint("USTAZ_GRADES_DISCIPLINE_RETAKES", 2)
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"

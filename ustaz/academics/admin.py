@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ustaz.core.admin import RoleModelAdmin
+from ustaz.core.admin import RoleInlineMixin, RoleModelAdmin
 
 from .models import (
     AcademicYear,
@@ -45,7 +45,7 @@ class DisciplineAdmin(RoleModelAdmin):
     search_fields = ["code", *NAME_FIELDS]
 
 
-class TermInline(admin.TabularInline):
+class TermInline(RoleInlineMixin, admin.TabularInline):
     model = Term
     extra = 0
 

@@ -42,6 +42,24 @@ class RoleModelAdmin(admin.ModelAdmin):
         return request.user.has_role(*self.edit_roles)
 
 
+class RoleInlineMixin:
+    """An inline whose permissions come from Ustaz roles, like RoleModelAdmin's."""
+
+    edit_roles: tuple[str, ...] = ("academic_office", "admin")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_role(*self.edit_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_role(*self.edit_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_role(*self.edit_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_role(*self.edit_roles)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(RoleModelAdmin):
     view_roles = ("ict_support", "admin")

@@ -16,6 +16,8 @@ class AuditAction(models.TextChoices):
     MFA_ENABLED = "mfa.enabled", _("Two-factor authentication enabled")
     MFA_DISABLED = "mfa.disabled", _("Two-factor authentication disabled")
     MATERIAL_DELETED = "material.deleted", _("Material deleted")
+    EXAM_RETAKE_OPENED = "grades.retake_opened", _("Exam retake opened")
+    RESTUDY_ENROLLED = "grades.restudy_enrolled", _("Enrolled to study a discipline again")
 
 
 class AuditEvent(models.Model):

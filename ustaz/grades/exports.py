@@ -51,11 +51,12 @@ def journal_xlsx(*, course_title: str, items: list[GradeItem], rows: list[Journa
     return buffer.getvalue()
 
 
-def statement_context(*, course, group, rows) -> dict:
+def statement_context(*, course, group, rows, title: str = "") -> dict:
     from django.utils import timezone
 
     return {
         "course": course,
+        "title": title or _("Exam statement"),
         "group": group,
         "rows": rows,
         "today": timezone.localdate(),
@@ -63,23 +64,25 @@ def statement_context(*, course, group, rows) -> dict:
     }
 
 
-def statement_pdf(*, course, group, rows) -> bytes:
+def statement_pdf(*, course, group, rows, title: str = "") -> bytes:
     """The group's exam statement (ведомость) as PDF, in the reader's language."""
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    html = render_to_string("grades/statement_pdf.html", statement_context(course=course, group=group, rows=rows))
+    html = render_to_string(
+        "grades/statement_pdf.html", statement_context(course=course, group=group, rows=rows, title=title)
+    )
     return HTML(string=html).write_pdf()
 
 
-def statement_xlsx(*, course, group, rows) -> bytes:
+def statement_xlsx(*, course, group, rows, title: str = "") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Exam statement")[:31]
-    sheet.append([_("Exam statement")])
+    sheet.append([title or _("Exam statement")])
     sheet.append([course.title, course.discipline.code, str(course.term), group.name])
     sheet["A1"].font = Font(bold=True)
     sheet.append([])

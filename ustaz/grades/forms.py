@@ -37,3 +37,7 @@ class GradesImportForm(BootstrapFormMixin, forms.Form):
         from .models import GradeItem
 
         self.fields["item"].queryset = GradeItem.objects.filter(course=course)
+
+
+class RetakeForm(BootstrapFormMixin, forms.Form):
+    until = forms.DateField(label=_("Retake window ends on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ustaz.academics.models import Course
+from ustaz.academics.models import Course, Discipline, Programme
 
 
 class ItemKind(models.TextChoices):
@@ -54,6 +54,9 @@ class GradeItem(models.Model):
     is_locked = models.BooleanField(
         _("locked"), default=False, help_text=_("A locked column is changed only with the academic office's approval.")
     )
+    attempt = models.PositiveSmallIntegerField(
+        _("attempt"), default=1, help_text=_("1 for the exam; 2 and on for the retakes of students with FX.")
+    )
 
     class Meta:
         verbose_name = _("journal column")
@@ -64,7 +67,11 @@ class GradeItem(models.Model):
                 condition=models.Q(kind="exam", period__isnull=True)
                 | models.Q(period__in=[1, 2]) & ~models.Q(kind="exam"),
                 name="grade_item_period_matches_kind",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempt=1) | models.Q(kind="exam", attempt__gt=1),
+                name="grade_item_retake_is_an_exam",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +83,94 @@ class GradeItem(models.Model):
         from django.utils import timezone
 
         return self.is_locked or (self.entry_until is not None and timezone.localdate() > self.entry_until)
+
+
+class GradingScheme(models.Model):
+    """The academic office's journal scheme for a discipline or for a programme's courses. A course's
+    journal starts from its discipline's scheme, else its groups' programme's, else rules.md's default."""
+
+    name = models.CharField(_("name"), max_length=120)
+    discipline = models.OneToOneField(
+        Discipline,
+        verbose_name=_("discipline"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grading_scheme",
+    )
+    programme = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grading_scheme",
+    )
+
+    class Meta:
+        verbose_name = _("grading scheme")
+        verbose_name_plural = _("grading schemes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discipline__isnull=False, programme__isnull=True)
+                | models.Q(discipline__isnull=True, programme__isnull=False),
+                name="grading_scheme_for_discipline_or_programme",
+                violation_error_message=_("A scheme is for a discipline or for a programme: choose one of them."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeItem(models.Model):
+    """A column of a grading scheme; `week` sets its entry date by the ten-day rule of rules.md."""
+
+    scheme = models.ForeignKey(
+        GradingScheme, verbose_name=_("grading scheme"), on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    period = models.PositiveSmallIntegerField(_("rating"), choices=Period.choices, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    weight = models.DecimalField(
+        _("weight within current control"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    week = models.PositiveSmallIntegerField(
+        _("week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The week of the term its marks belong to: entries close on the Wednesday of the next week."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("scheme column")
+        verbose_name_plural = _("scheme columns")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="exam", period__isnull=True)
+                | models.Q(period__in=[1, 2]) & ~models.Q(kind="exam"),
+                name="scheme_item_period_matches_kind",
+                violation_error_message=_("The exam has no rating; every other column belongs to rating 1 or 2."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class GradeSource(models.TextChoices):

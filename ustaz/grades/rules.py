@@ -69,6 +69,7 @@ class GradingPolicy:
     exam_weight: Decimal = Decimal("0.4")
     fx_points: Decimal = Decimal("0.5")  # FX in the GPA: 0.5, or 0
     c_plus_traditional: str = "good"  # C+ is "good", or "satisfactory"
+    retaken_counts: str = "latest"  # a discipline studied again: "latest" result in the GPA, or "all"
 
     @classmethod
     def from_settings(cls) -> GradingPolicy:

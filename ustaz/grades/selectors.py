@@ -58,8 +58,9 @@ def standing(
     r1, r2 = ratings[1], ratings[2]
     if r1 is None or r2 is None:
         return Standing(r1, r2, None)
-    exams = [_percent(points_by_item[i.pk], i) for i in items if i.kind == ItemKind.EXAM and i.pk in points_by_item]
-    exam = rules.round_score(exams[-1]) if exams else None
+    # A retake replaces the exam: the latest attempt with a score counts.
+    attempts = sorted((i for i in items if i.kind == ItemKind.EXAM and i.pk in points_by_item), key=lambda i: i.attempt)
+    exam = rules.round_score(_percent(points_by_item[attempts[-1].pk], attempts[-1])) if attempts else None
     return Standing(r1, r2, rules.discipline_result(r1, r2, exam, policy=policy, session_closed=session_closed))
 
 
@@ -69,6 +70,11 @@ class JournalRow:
     points: list[Decimal | None]  # one per item, in the items' order
     standing: Standing
     items: list[GradeItem]
+    not_retaking: frozenset[int] = frozenset()  # retake columns this student has no FX for
+
+    @property
+    def retaking(self) -> bool:
+        return any(i.attempt > 1 and i.pk not in self.not_retaking for i in self.items)
 
     @property
     def cells(self) -> list[tuple[int, GradeItem, Decimal | None]]:
@@ -77,7 +83,12 @@ class JournalRow:
     def cells_html(self, editable_ids: set[int]) -> str:
         from .cells import row_cells
 
-        return row_cells(student_id=self.student.pk, items=self.items, points=self.points, editable_ids=editable_ids)
+        return row_cells(
+            student_id=self.student.pk,
+            items=self.items,
+            points=self.points,
+            editable_ids=editable_ids - self.not_retaking,
+        )
 
 
 def journal(
@@ -105,6 +116,7 @@ def journal(
     # Once the term is over, a student not admitted to the exam has an F (an academic debt).
     closed = course.term.ends_on < timezone.localdate()
     enrolments = sorted(enrolments, key=lambda e: kazakh_sort_key(e.student.full_name or e.student.username))
+    retakes = [i for i in items if i.kind == ItemKind.EXAM and i.attempt > 1]
     rows = []
     for enrolment in enrolments:
         points_by_item = by_student.get(enrolment.student_id, {})
@@ -114,9 +126,25 @@ def journal(
                 points=[points_by_item.get(i.pk) for i in items],
                 standing=standing(items, points_by_item, policy, session_closed=closed),
                 items=items,
+                not_retaking=frozenset(r.pk for r in retakes if not _fx_before(r, items, points_by_item, policy)),
             )
         )
     return items, rows
+
+
+def _fx_before(retake: GradeItem, items: list[GradeItem], points_by_item: dict[int, Decimal], policy) -> bool:
+    """Whether the student had FX from the columns before this retake (the same rule as grade_post's)."""
+    earlier = [i for i in items if not (i.kind == ItemKind.EXAM and i.attempt >= retake.attempt)]
+    result = standing(earlier, points_by_item, policy).result
+    return result is not None and result.letter is not None and result.letter.letter == "FX"
+
+
+def course_result(course: Course, student: User) -> rules.DisciplineResult | None:
+    """One student's result in one course (two queries)."""
+    items = list(GradeItem.objects.filter(course=course).order_by("position", "id"))
+    points = dict(Grade.objects.filter(item__course=course, student=student).values_list("item_id", "points"))
+    closed = course.term.ends_on < timezone.localdate()
+    return standing(items, points, rules.GradingPolicy.from_settings(), session_closed=closed).result
 
 
 def grade_history(course: Course, *, student: User | None = None, limit: int = 500):
@@ -152,6 +180,8 @@ def grade_history(course: Course, *, student: User | None = None, limit: int = 5
 class TranscriptLine:
     course: Course
     result: rules.DisciplineResult | None
+    retaken_in: object = None  # the term the discipline was studied again in, when it was
+    exam_attempts: int = 1
 
 
 @dataclass
@@ -186,14 +216,29 @@ def transcript(student: User) -> list[TranscriptTerm]:
         course_items = items_by_course.get(course.pk, [])
         own = {i.pk: points[i.pk] for i in course_items if i.pk in points}
         closed = course.term.ends_on < timezone.localdate()
-        line = TranscriptLine(course=course, result=standing(course_items, own, policy, session_closed=closed).result)
+        line = TranscriptLine(
+            course=course,
+            result=standing(course_items, own, policy, session_closed=closed).result,
+            exam_attempts=len({i.attempt for i in course_items if i.kind == ItemKind.EXAM and i.pk in own}) or 1,
+        )
         if not terms or terms[-1].term != course.term:
             terms.append(TranscriptTerm(term=course.term, lines=[], gpa=None, cumulative_gpa=None, credits=0))
         terms[-1].lines.append(line)
+    latest: dict[int, TranscriptLine] = {}  # discipline -> its latest line so far
     for entry in terms:
         letters = [(ln.course.discipline.credits, ln.result.letter if ln.result else None) for ln in entry.lines]
         entry.gpa = rules.gpa(letters)
         entry.credits = sum(c for c, letter in letters if letter is not None)
-        graded_so_far.extend(letters)
-        entry.cumulative_gpa = rules.gpa(graded_so_far)
+        for line in entry.lines:
+            earlier = latest.get(line.course.discipline_id)
+            if earlier is not None:
+                earlier.retaken_in = entry.term
+            latest[line.course.discipline_id] = line
+        if policy.retaken_counts == "all":
+            graded_so_far.extend(letters)
+            entry.cumulative_gpa = rules.gpa(graded_so_far)
+        else:
+            entry.cumulative_gpa = rules.gpa(
+                (ln.course.discipline.credits, ln.result.letter if ln.result else None) for ln in latest.values()
+            )
     return terms

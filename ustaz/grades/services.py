@@ -6,16 +6,32 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ustaz.academics.models import Course, Enrolment
+from ustaz.academics.models import Course, Enrolment, Term
 from ustaz.accounts.models import User
+from ustaz.core.models import AuditAction
+from ustaz.core.services import audit_record
 
-from .models import Appeal, AppealStatus, Grade, GradeChange, GradeItem, GradeSource, ItemKind, Period
+from . import rules
+from .models import (
+    Appeal,
+    AppealStatus,
+    Grade,
+    GradeChange,
+    GradeItem,
+    GradeSource,
+    GradingScheme,
+    ItemKind,
+    Period,
+    SchemeItem,
+)
 
 
 def parse_points(text: str) -> Decimal | None:
@@ -32,17 +48,54 @@ def parse_points(text: str) -> Decimal | None:
     return value
 
 
+def entry_deadline(term: Term, week: int) -> datetime.date:
+    """The last day a week's marks are entered by the teacher (rules.md: from the Monday of that week to
+    the Wednesday of the next, GRADES_ENTRY_DAYS = 10 days counting that Monday)."""
+    first_monday = term.starts_on - datetime.timedelta(days=term.starts_on.weekday())
+    return first_monday + datetime.timedelta(weeks=week - 1, days=settings.GRADES_ENTRY_DAYS - 1)
+
+
+def scheme_for(course: Course) -> GradingScheme | None:
+    """The academic office's scheme for the course: its discipline's, else the one of the programme all
+    its groups belong to; None means rules.md's default."""
+    scheme = GradingScheme.objects.filter(discipline_id=course.discipline_id).first()
+    if scheme is None:
+        programmes = set(course.groups.values_list("programme_id", flat=True))
+        if len(programmes) == 1:
+            scheme = GradingScheme.objects.filter(programme_id=programmes.pop()).first()
+    return scheme
+
+
+def default_scheme() -> list[SchemeItem]:
+    """rules.md's journal: current control and a midterm for each rating (weeks 7 and 15), and the exam."""
+    return [
+        SchemeItem(kind=ItemKind.CURRENT, period=Period.FIRST, title=_("Current control 1"), week=7),
+        SchemeItem(kind=ItemKind.MIDTERM, period=Period.FIRST, title=_("Midterm 1 (RK1)"), week=7),
+        SchemeItem(kind=ItemKind.CURRENT, period=Period.SECOND, title=_("Current control 2"), week=15),
+        SchemeItem(kind=ItemKind.MIDTERM, period=Period.SECOND, title=_("Midterm 2 (RK2)"), week=15),
+        SchemeItem(kind=ItemKind.EXAM, period=None, title=_("Exam"), week=None),
+    ]
+
+
 @transaction.atomic
 def default_items_create(*, course: Course) -> list[GradeItem]:
-    """The default journal of rules.md: current control and a midterm for each rating, and the exam."""
+    """The course's journal columns from its scheme (see scheme_for), with entry dates from the term."""
     if course.grade_items.exists():
         return list(course.grade_items.all())
+    scheme = scheme_for(course)
+    planned = list(scheme.items.order_by("position", "id")) if scheme else default_scheme()
     items = [
-        GradeItem(course=course, kind=ItemKind.CURRENT, period=Period.FIRST, title=_("Current control 1"), position=1),
-        GradeItem(course=course, kind=ItemKind.MIDTERM, period=Period.FIRST, title=_("Midterm 1 (RK1)"), position=2),
-        GradeItem(course=course, kind=ItemKind.CURRENT, period=Period.SECOND, title=_("Current control 2"), position=3),
-        GradeItem(course=course, kind=ItemKind.MIDTERM, period=Period.SECOND, title=_("Midterm 2 (RK2)"), position=4),
-        GradeItem(course=course, kind=ItemKind.EXAM, period=None, title=_("Exam"), position=5),
+        GradeItem(
+            course=course,
+            kind=planned_item.kind,
+            period=planned_item.period,
+            title=planned_item.title,
+            max_points=planned_item.max_points,
+            weight=planned_item.weight,
+            entry_until=entry_deadline(course.term, planned_item.week) if planned_item.week else None,
+            position=position,
+        )
+        for position, planned_item in enumerate(planned, start=1)
     ]
     return GradeItem.objects.bulk_create(items)
 
@@ -57,7 +110,12 @@ def item_create(
     max_points: Decimal = Decimal(100),
     weight: Decimal = Decimal(1),
     entry_until: datetime.date | None = None,
+    attempt: int = 1,
 ) -> GradeItem:
+    if kind == ItemKind.EXAM and attempt == 1 and course.grade_items.filter(kind=ItemKind.EXAM).exists():
+        raise ValidationError(
+            _("The course has its exam column; the academic office opens the retakes."), code="second_exam"
+        )
     last = course.grade_items.aggregate(m=Max("position"))["m"] or 0
     item = GradeItem(
         course=course,
@@ -68,6 +126,7 @@ def item_create(
         weight=weight,
         entry_until=entry_until,
         position=last + 1,
+        attempt=attempt,
     )
     item.full_clean()
     item.save()
@@ -100,6 +159,8 @@ def grade_post(
         raise ValidationError(_("This student is not enrolled in the course."), code="not_enrolled")
     if item.is_closed and not approved:
         raise ValidationError(_("This column is locked: a change needs the academic office's approval."), code="locked")
+    if item.attempt > 1 and points is not None and not may_retake(result_before(item=item, student=student)):
+        raise ValidationError(_("Only a student with FX on the exam takes the retake."), code="not_fx")
     if item.is_closed and not reason.strip():
         raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
     grade = Grade.objects.select_for_update().filter(item=item, student=student).first()
@@ -125,6 +186,116 @@ def grade_post(
         reason=reason,
     )
     return grade
+
+
+# --- Retakes (rules.md: FX, one free exam retake in the office's window; F, the discipline again) ------
+def result_before(*, item: GradeItem, student: User) -> rules.DisciplineResult | None:
+    """The student's result from every column but this exam attempt and the later ones."""
+    from .selectors import standing
+
+    earlier = [
+        i
+        for i in GradeItem.objects.filter(course_id=item.course_id).order_by("position", "id")
+        if not (i.kind == ItemKind.EXAM and i.attempt >= item.attempt)
+    ]
+    points = dict(Grade.objects.filter(item__in=earlier, student=student).values_list("item_id", "points"))
+    return standing(earlier, points, rules.GradingPolicy.from_settings()).result
+
+
+def may_retake(result: rules.DisciplineResult | None) -> bool:
+    return result is not None and result.letter is not None and result.letter.letter == "FX"
+
+
+@transaction.atomic
+def exam_retake_open(*, course: Course, until: datetime.date, opened_by: User, request=None) -> GradeItem:
+    """The academic office opens the exam retake for the course's students with FX, until the given day."""
+    exams = list(course.grade_items.filter(kind=ItemKind.EXAM).order_by("attempt"))
+    if not exams:
+        raise ValidationError(_("The course has no exam column."), code="no_exam")
+    retakes = len(exams) - 1
+    if retakes >= settings.GRADES_EXAM_RETAKES:
+        raise ValidationError(
+            ngettext(
+                "The exam may be retaken %(n)s time: after that an FX means the discipline is studied again.",
+                "The exam may be retaken %(n)s times: after that an FX means the discipline is studied again.",
+                settings.GRADES_EXAM_RETAKES,
+            )
+            % {"n": settings.GRADES_EXAM_RETAKES},
+            code="retakes_used",
+        )
+    if until < timezone.localdate():
+        raise ValidationError(_("The retake window cannot end in the past."), code="past")
+    attempt = exams[-1].attempt + 1
+    item = item_create(
+        course=course,
+        kind=ItemKind.EXAM,
+        period=None,
+        title=_("Exam retake %(n)s") % {"n": attempt - 1},
+        entry_until=until,
+        attempt=attempt,
+    )
+    audit_record(
+        action=AuditAction.EXAM_RETAKE_OPENED,
+        actor=opened_by,
+        target=item,
+        target_repr=f"{course} {item.title}",
+        details={"course": course.pk, "attempt": attempt, "until": until.isoformat()},
+        request=request,
+    )
+    return item
+
+
+def discipline_attempts(*, student: User, course: Course) -> list[Course]:
+    """The student's courses of the same discipline, earliest first (this one included if enrolled)."""
+    return list(
+        Course.objects.filter(discipline_id=course.discipline_id, enrolments__student=student)
+        .select_related("term")
+        .order_by("term__starts_on", "pk")
+    )
+
+
+@transaction.atomic
+def restudy_enrol(*, course: Course, student: User, enrolled_by: User, request=None) -> Enrolment:
+    """Enrol a student who failed the discipline (F, or FX with the retakes used) in a later course of
+    it, at most GRADES_DISCIPLINE_RETAKES times; every earlier attempt stays on the transcript."""
+    from .selectors import course_result
+
+    earlier = [c for c in discipline_attempts(student=student, course=course) if c.pk != course.pk]
+    if Enrolment.objects.filter(course=course, student=student).exists():
+        raise ValidationError(_("The student is already enrolled in this course."), code="enrolled")
+    if not earlier:
+        raise ValidationError(_("The student has not studied this discipline before."), code="first_time")
+    if len(earlier) > settings.GRADES_DISCIPLINE_RETAKES:
+        raise ValidationError(
+            _("The discipline has been studied again the most times allowed (%(n)s).")
+            % {"n": settings.GRADES_DISCIPLINE_RETAKES},
+            code="retakes_used",
+        )
+    last = earlier[-1]
+    if last.term.starts_on >= course.term.starts_on:
+        raise ValidationError(_("The discipline is studied again in a later term."), code="not_later")
+    result = course_result(last, student)
+    if result is None or result.letter is None or result.letter.letter not in ("F", "FX"):
+        raise ValidationError(
+            _("Only a student with F (or FX after the retake) studies the discipline again."), code="not_failed"
+        )
+    if (
+        result.letter.letter == "FX"
+        and last.grade_items.filter(kind=ItemKind.EXAM).count() <= settings.GRADES_EXAM_RETAKES
+    ):
+        raise ValidationError(
+            _("With FX the student retakes the exam first, in the retake window of the course."), code="retake_first"
+        )
+    enrolment = Enrolment.objects.create(course=course, student=student)
+    audit_record(
+        action=AuditAction.RESTUDY_ENROLLED,
+        actor=enrolled_by,
+        target=enrolment,
+        target_repr=f"{student.username}: {course}",
+        details={"course": course.pk, "student": student.pk, "after": last.pk, "letter": result.letter.letter},
+        request=request,
+    )
+    return enrolment
 
 
 def item_set_locked(*, item: GradeItem, locked: bool) -> None:

@@ -30,5 +30,7 @@ urlpatterns = [
     path("appeals/<int:appeal_pk>/", views.appeal_decide, name="appeal_decide"),
     path("courses/<int:pk>/grades/statement/<int:group_pk>.<statement_format:fmt>", views.statement, name="statement"),
     path("courses/<int:pk>/grades/columns/", views.item_add, name="item_add"),
+    path("courses/<int:pk>/grades/retake/", views.retake_open, name="retake_open"),
+    path("courses/<int:pk>/grades/restudy/", views.restudy_enrol, name="restudy"),
     path("courses/<int:pk>/grades/columns/<int:item_pk>/lock/", views.item_lock, name="item_lock"),
 ]

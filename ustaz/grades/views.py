@@ -16,7 +16,7 @@ from ustaz.accounts.models import User
 from ustaz.core.files import content_disposition
 
 from . import access, cells, exports, selectors, services
-from .forms import GradesImportForm, ItemForm
+from .forms import GradesImportForm, ItemForm, RetakeForm
 from .models import Appeal, GradeItem, GradeSource
 
 
@@ -38,17 +38,24 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_approve": can_approve,
             "item_form": ItemForm() if can_edit else None,
+            "retake_form": RetakeForm() if can_approve else None,
+            "retakes": [i for i in items if i.attempt > 1],
             "groups": list(course.groups.order_by("name")),
         }
         return render(request, "grades/journal.html", context)
     if not course.is_enrolled:
         raise PermissionDenied
     items, rows = selectors.journal(course, student=request.user)
-    exam = next((i for i in items if i.kind == "exam"), None)
+    row = rows[0] if rows else None
+    exam = _appealable_exam(items, row)
+    retake = next(
+        (i for i in items if i.attempt > 1 and row and i.pk not in row.not_retaking and not i.is_closed), None
+    )
     context = {
         "course": course,
         "items": items,
-        "row": rows[0] if rows else None,
+        "row": row,
+        "retake": retake if retake and row.points[items.index(retake)] is None else None,
         "appeal": Appeal.objects.filter(item=exam, student=request.user).first() if exam else None,
         "appealable": exam and services.appeal_open_for(item=exam, student=request.user),
     }
@@ -91,7 +98,7 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     row = rows[0]
     position = next(n for n, i in enumerate(items) if i.pk == item.pk)
-    editable = not item.is_closed or can_approve
+    editable = (not item.is_closed or can_approve) and item.pk not in row.not_retaking
     context = {
         "row": row,
         # A refused value stays in an editable cell for the teacher to correct; a locked cell shows what is kept.
@@ -113,7 +120,10 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = access.get_journal_course_for(request.user, pk, edit=True)
     form = ItemForm(request.POST)
     if form.is_valid():
-        services.item_create(course=course, **form.cleaned_data)
+        try:
+            services.item_create(course=course, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("grades:course", pk=pk)
@@ -129,6 +139,49 @@ def item_lock(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if not lock and not access.can_approve_locked_change(request.user):
         raise PermissionDenied
     services.item_set_locked(item=item, locked=lock)
+    return redirect("grades:course", pk=pk)
+
+
+@login_required
+@require_POST
+def retake_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """The academic office opens the exam retake window for the course's students with FX."""
+    course = access.get_journal_course_for(request.user, pk)
+    if not access.can_approve_locked_change(request.user):
+        raise PermissionDenied
+    form = RetakeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["until"])
+        item = services.exam_retake_open(
+            course=course, until=form.cleaned_data["until"], opened_by=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("“%(title)s” is open to the students with FX.") % {"title": item.title})
+    return redirect("grades:course", pk=pk)
+
+
+@login_required
+@require_POST
+def restudy_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """The academic office enrols a student who failed the discipline earlier to study it again here."""
+    course = access.get_journal_course_for(request.user, pk)
+    if not access.can_approve_locked_change(request.user):
+        raise PermissionDenied
+    login = request.POST.get("login", "").strip()
+    student = User.objects.filter(username__iexact=login).first() if login else None
+    try:
+        if student is None:
+            raise ValidationError(_("No one has the login “%(login)s”.") % {"login": login})
+        services.restudy_enrol(course=course, student=student, enrolled_by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("%(name)s studies the discipline again in this course.") % {"name": student.full_name or login}
+        )
     return redirect("grades:course", pk=pk)
 
 
@@ -187,11 +240,21 @@ def statement(request: HttpRequest, pk: int, group_pk: int, fmt: str) -> HttpRes
     """The exam statement of one of the course's groups, as PDF or XLSX."""
     course = access.get_journal_course_for(request.user, pk)
     group = get_object_or_404(course.groups.all(), pk=group_pk)
-    _items, rows = selectors.journal(course, group_id=group.pk)
+    items, rows = selectors.journal(course, group_id=group.pk)
+    # ?retake=N: the statement of the N-th exam retake lists only the students who took it (FX before it).
+    retake = request.GET.get("retake", "")
+    title = _("Exam statement")
+    if retake:
+        exam = next((i for i in items if i.kind == "exam" and str(i.attempt - 1) == retake), None)
+        if exam is None or exam.attempt == 1:
+            raise Http404
+        rows = [row for row in rows if exam.pk not in row.not_retaking]
+        title = _("Exam statement: %(title)s") % {"title": exam.title}
     if fmt == "pdf":
-        content, content_type = exports.statement_pdf(course=course, group=group, rows=rows), "application/pdf"
+        pdf = exports.statement_pdf(course=course, group=group, rows=rows, title=title)
+        content, content_type = pdf, "application/pdf"
     else:
-        content = exports.statement_xlsx(course=course, group=group, rows=rows)
+        content = exports.statement_xlsx(course=course, group=group, rows=rows, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(
@@ -201,13 +264,24 @@ def statement(request: HttpRequest, pk: int, group_pk: int, fmt: str) -> HttpRes
     return response
 
 
+def _appealable_exam(items: list[GradeItem], row) -> GradeItem | None:
+    """The exam attempt a student's appeal is about: the latest one with their score."""
+    if row is None:
+        return None
+    graded = [i for i, points in zip(items, row.points, strict=True) if i.kind == "exam" and points is not None]
+    return max(graded, key=lambda i: i.attempt, default=None)
+
+
 @login_required
 @require_POST
 def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     course = academics_access.get_course_for(request.user, pk)
     if not course.is_enrolled:
         raise PermissionDenied
-    exam = get_object_or_404(GradeItem, course=course, kind="exam")
+    items, rows = selectors.journal(course, student=request.user)
+    exam = _appealable_exam(items, rows[0] if rows else None)
+    if exam is None:
+        raise Http404
     try:
         services.appeal_file(item=exam, student=request.user, grounds=request.POST.get("grounds", ""))
     except ValidationError as exc:

@@ -4,7 +4,9 @@ from django.test import Client
 from ustaz.academics.models import Course, Delivery, StudentRecord
 from ustaz.accounts.models import User
 from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
-from ustaz.grades.models import Grade
+from ustaz.core.models import AuditAction, AuditEvent
+from ustaz.grades import selectors
+from ustaz.grades.models import Grade, GradeItem, GradingScheme
 from ustaz.materials.models import Material
 
 
@@ -27,6 +29,13 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert Material.objects.filter(course__in=courses, kind="file", content_type="application/pdf").exists()
     assert Material.objects.filter(course__in=courses, kind="file", content_type="audio/wav").exists()
     assert Grade.objects.filter(student=student).exists()
+    # Last spring is graded to the end: a transcript with history, an exam retake, a discipline studied again.
+    past, _now = selectors.transcript(student)
+    assert past.gpa is not None and all(line.result.letter for line in past.lines)
+    assert GradeItem.objects.filter(attempt=2, grades__isnull=False).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.RESTUDY_ENROLLED).count() == 1
+    assert GradingScheme.objects.filter(programme=student.student_record.programme).exists()
+    assert Course.objects.filter(enrolments__student=student, grade_items__title__startswith="АБ1").exists()
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

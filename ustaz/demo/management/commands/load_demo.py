@@ -33,7 +33,7 @@ from ustaz.accounts.models import Role, User
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.grades import services as grades_services
-from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource
+from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource, GradingScheme, ItemKind, SchemeItem
 from ustaz.materials.markup import render_markdown
 from ustaz.materials.models import Material, MaterialKind, Section
 
@@ -302,6 +302,7 @@ class Command(BaseCommand):
             batch_size=200,
         )
 
+        self.add_scheme(programmes[0])
         # This term's courses: two or three disciplines per group, taught by the department's teachers.
         wav = scale_wav()
         pdf_by_dept: dict[str, bytes] = {}
@@ -337,6 +338,14 @@ class Command(BaseCommand):
         ]
         Enrolment.objects.bulk_create(enrolments, batch_size=500)
         self.add_grades(courses)
+        ins = data.PROGRAMMES[0][1]
+        self.add_previous_term(
+            year=year,
+            group=groups_by_key[(programmes[0].code, 2)],
+            disciplines=disciplines_by_dept[ins][:2],
+            teacher=teachers_by_dept[ins][0],
+            this_term=[c for c in courses if c.groups.filter(pk=groups_by_key[(programmes[0].code, 1)].pk).exists()],
+        )
 
     def add_grades(self, courses: list[Course]) -> None:
         """The journals as they stand late in the term: rating 1 done, current control 2 under way."""
@@ -374,6 +383,95 @@ class Command(BaseCommand):
                 )
         Grade.objects.bulk_create(grades, batch_size=1000)
         GradeChange.objects.bulk_create(changes, batch_size=1000)
+
+    def add_scheme(self, programme: Programme) -> None:
+        """The academic office's journal scheme for the performance programme: technique and a recital."""
+        scheme = GradingScheme.objects.create(
+            name="Орындаушылық: техника және концерттік бағдарлама", programme=programme
+        )
+        SchemeItem.objects.bulk_create(
+            [
+                SchemeItem(
+                    scheme=scheme, kind=ItemKind.CURRENT, period=1, title="Техникалық сынақтар 1", week=7, position=1
+                ),
+                SchemeItem(
+                    scheme=scheme, kind=ItemKind.MIDTERM, period=1, title="АБ1: шығарманы орындау", week=7, position=2
+                ),
+                SchemeItem(
+                    scheme=scheme, kind=ItemKind.CURRENT, period=2, title="Техникалық сынақтар 2", week=15, position=3
+                ),
+                SchemeItem(
+                    scheme=scheme, kind=ItemKind.MIDTERM, period=2, title="АБ2: шығарманы орындау", week=15, position=4
+                ),
+                SchemeItem(
+                    scheme=scheme, kind=ItemKind.EXAM, title="Шығармашылық емтихан: концерттік бағдарлама", position=5
+                ),
+            ]
+        )
+
+    def add_previous_term(self, *, year, group, disciplines, teacher, this_term: list[Course]) -> None:
+        """Last spring's two courses of the demo student's group, graded to the end: the transcript has a
+        history, one classmate retook the exam after FX, another failed and studies the discipline again."""
+        rng = self.rng
+        earlier_year = AcademicYear.objects.create(
+            name=f"{year.starts_on.year - 1}-{year.starts_on.year}",
+            starts_on=datetime.date(year.starts_on.year - 1, 9, 1),
+            ends_on=datetime.date(year.starts_on.year, 8, 31),
+        )
+        spring = Term.objects.create(
+            academic_year=earlier_year,
+            kind=TermKind.SPRING,
+            starts_on=datetime.date(year.starts_on.year, 1, 21),
+            ends_on=datetime.date(year.starts_on.year, 6, 15),
+        )
+        office = User.objects.get(username="demo-office")
+        students = list(User.objects.filter(student_record__group=group).order_by("username"))
+        fx_student, f_student = [s for s in students if s.username != "demo-student"][:2]
+        past = []
+        with translation.override("kk"):
+            for discipline in disciplines:
+                course = Course.objects.create(discipline=discipline, term=spring)
+                course.teachers.add(teacher)
+                course.groups.add(group)
+                Enrolment.objects.bulk_create([Enrolment(course=course, student=s) for s in students])
+                items = grades_services.default_items_create(course=course)
+                for student in students:
+                    talent = {"demo-student": 93, fx_student.username: 75, f_student.username: 75}.get(
+                        student.username, rng.uniform(55, 95)
+                    )
+                    exam = talent
+                    if student == fx_student and discipline == disciplines[1]:
+                        exam = 40
+                    if student == f_student and discipline == disciplines[0]:
+                        exam = 15
+                    for item in items:
+                        mark = exam if item.kind == ItemKind.EXAM else rng.gauss(talent, 5)
+                        self.post(item, student, mark, teacher)
+                past.append((course, items))
+            course, items = past[1]
+            retake = GradeItem.objects.create(
+                course=course,
+                kind=ItemKind.EXAM,
+                attempt=2,
+                title="Емтиханды қайта тапсыру 1",
+                position=len(items) + 1,
+                entry_until=spring.ends_on,
+            )
+            self.post(retake, fx_student, 68, teacher)
+        again = next((c for c in this_term if c.discipline_id == disciplines[0].pk), None)
+        if again is not None:
+            grades_services.restudy_enrol(course=again, student=f_student, enrolled_by=office)
+
+    def post(self, item: GradeItem, student: User, mark: float, teacher: User) -> None:
+        grades_services.grade_post(
+            item=item,
+            student=student,
+            points=Decimal(str(round(min(100, max(0, mark))))),
+            posted_by=teacher,
+            source=GradeSource.JOURNAL,
+            approved=True,
+            reason="Демо: өткен семестр",
+        )
 
     def add_materials(self, course: Course, author: User, pdf: bytes, wav: bytes) -> None:
         rng = self.rng

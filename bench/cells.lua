@@ -1,0 +1,58 @@
+-- wrk script: each thread is one teacher with their own session, typing points into their journal.
+-- bench/cells.py writes (cookie, csrf token, cell URL, column, students) lines to the file named by BENCH_PLAN.
+local plan = {}
+for line in io.lines(os.getenv("BENCH_PLAN")) do
+  local cookie, token, path, item, students = line:match("^(.-)\t(.-)\t(.-)\t(.-)\t(.*)$")
+  local ids = {}
+  for id in students:gmatch("%d+") do table.insert(ids, id) end
+  table.insert(plan, {cookie = cookie, token = token, path = path, item = item, students = ids})
+end
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("index", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  entry = plan[((index - 1) % #plan) + 1]
+  wrk.headers["Cookie"] = entry.cookie
+  wrk.headers["X-CSRFToken"] = entry.token
+  wrk.headers["HX-Request"] = "true"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  n = 0
+  wrong = 0
+  responses = 0
+end
+
+function request()
+  n = n + 1
+  local student = entry.students[(n % #entry.students) + 1]
+  local body = "item=" .. entry.item .. "&student=" .. student .. "&value=" .. tostring(50 + n % 50)
+  return wrk.format("POST", entry.path, nil, body)
+end
+
+function response(status, headers, body)
+  responses = responses + 1
+  -- A refused value, an error or a redirect to the login page is not a saved cell.
+  if status ~= 200 or not string.find(body, 'id="c', 1, true) or string.find(body, "is-invalid", 1, true) then
+    wrong = wrong + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local wrong_total, responses_total = 0, 0
+  for _, thread in ipairs(threads) do
+    wrong_total = wrong_total + thread:get("wrong")
+    responses_total = responses_total + thread:get("responses")
+  end
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"seconds\": %.3f, \"p50_ms\": %.2f, \"p95_ms\": %.2f, \"p99_ms\": %.2f, " ..
+    "\"wrong\": %d, \"socket_errors\": %d, \"responses\": %d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, wrong_total, errors, responses_total))
+end
