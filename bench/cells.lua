@@ -28,6 +28,12 @@ function init(args)
   responses = 0
 end
 
+-- A teacher types a value and presses Enter: BENCH_PACE_MS between saves (0: as fast as the server answers).
+local pace = tonumber(os.getenv("BENCH_PACE_MS") or "0")
+function delay()
+  return pace
+end
+
 function request()
   n = n + 1
   local student = entry.students[(n % #entry.students) + 1]

@@ -1,6 +1,7 @@
 """Teachers typing into their journals at once: each virtual teacher (a demo teacher with their own session)
-saves cells of the exam column of one of their courses as fast as the server answers, through wrk
-(`bench/cells.lua`); the bare Django view at the same number of connections is the floor, in the same run.
+saves cells of the exam column of one of their courses, one every --pace ms (a fast typist: a value and
+Enter), then as fast as the server answers, through wrk (`bench/cells.lua`); the bare Django view at the same
+number of connections is the floor, in the same run.
 
     make run                                   # in one terminal
     .venv/bin/python bench/cells.py            # in another (--url, --teachers 16, --duration 10)
@@ -58,6 +59,7 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--teachers", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--pace", type=int, default=250, help="ms between one teacher's saves (typing and Enter)")
     args = parser.parse_args()
     base = args.url.rstrip("/")
     wrk = ensure_wrk()
@@ -85,9 +87,18 @@ def main() -> int:
                 f"{cookie(t)}\t{t.client.cookies['csrftoken']}\t{t.cell_url}\t{t.item}\t{','.join(t.students)}\n"
             )
     try:
-        figures["save a journal cell"] = run_wrk(
-            wrk, base, [], len(teachers), args.duration, script=HERE / "cells.lua", plan_file=handle.name
-        )
+        for pace in (args.pace, 0):
+            name = f"cell, one per {pace} ms each" if pace else "cell, flat out"
+            figures[name] = run_wrk(
+                wrk,
+                base,
+                [],
+                len(teachers),
+                args.duration,
+                script=HERE / "cells.lua",
+                plan_file=handle.name,
+                pace_ms=pace,
+            )
     finally:
         Path(handle.name).unlink()
         for t in teachers:  # leave the exam columns empty again

@@ -104,6 +104,7 @@ def run_wrk(
     *,
     script: Path = HERE / "sessions.lua",
     plan_file: str | None = None,
+    pace_ms: int = 0,
 ) -> dict:
     """wrk with one connection per thread; the script reads its plan from the file named by BENCH_PLAN."""
     if plan_file is None:
@@ -131,7 +132,7 @@ def run_wrk(
         capture_output=True,
         text=True,
         check=True,
-        env={"BENCH_PLAN": plan_file, "PATH": "/usr/bin:/bin"},
+        env={"BENCH_PLAN": plan_file, "BENCH_PACE_MS": str(pace_ms), "PATH": "/usr/bin:/bin"},
     )
     if own_file:
         Path(plan_file).unlink()

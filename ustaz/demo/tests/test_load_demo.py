@@ -3,8 +3,8 @@ from django.test import Client
 
 from ustaz.academics.models import Course, Delivery, StudentRecord
 from ustaz.accounts.models import User
-from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
 from ustaz.core.models import AuditAction, AuditEvent
+from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
 from ustaz.grades import selectors
 from ustaz.grades.models import Grade, GradeItem, GradingScheme
 from ustaz.materials.models import Material
