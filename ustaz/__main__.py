@@ -88,6 +88,7 @@ def serve(*, web: bool = True, websockets: bool = True, worker: bool = True) -> 
         )
     if worker:
         commands.append([python, str(ROOT / "manage.py"), "db_worker"])
+        commands.append([python, str(ROOT / "manage.py"), "clock"])
     children = [subprocess.Popen(cmd, cwd=ROOT) for cmd in commands]  # noqa: S603 - our own commands
 
     def stop(*_args):

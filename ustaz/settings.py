@@ -58,7 +58,8 @@ def _embedded_secret_key() -> str:
 
 SECRET_KEY = env("USTAZ_SECRET_KEY") or _embedded_secret_key()
 DEBUG = envbool("USTAZ_DEBUG", False)
-TESTING = envbool("USTAZ_TESTING", False)
+# The test command sets USTAZ_TESTING; pytest run by hand (it sets PYTEST_VERSION) is testing too.
+TESTING = envbool("USTAZ_TESTING", False) or "PYTEST_VERSION" in os.environ
 ALLOWED_HOSTS = envlist("USTAZ_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("USTAZ_CSRF_TRUSTED_ORIGINS", "")
 # Behind a TLS-terminating proxy (scaled mode), the proxy says which scheme the client used.
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "ustaz.academics",
     "ustaz.materials",
     "ustaz.grades",
+    "ustaz.notifications",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -272,6 +274,10 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_REQUIRED_FOR_STAFF = envbool("USTAZ_MFA_REQUIRED_FOR_STAFF", False)
 # Issued one-time passwords are valid for this many days before the office must issue a new one.
 ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
+
+# --- Daily jobs, queued by `manage.py clock` at their hour (University time) -------------------------
+DIGEST_HOUR = envint("USTAZ_DIGEST_HOUR", 18)
+SCHEDULE = [("ustaz.notifications.tasks.digest_send", DIGEST_HOUR)]
 
 # --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,

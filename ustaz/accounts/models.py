@@ -48,6 +48,8 @@ class User(AbstractUser):
     roles = models.CharField(_("roles"), max_length=200, default="", blank=True, editable=False)
     must_change_password = models.BooleanField(_("must change password"), default=False)
     issued_password_expires = models.DateTimeField(_("one-time password expires"), null=True, blank=True)
+    # Kept by ustaz.notifications.services on the row every request loads, so the badge costs no query.
+    unread_notices = models.PositiveIntegerField(_("unread notices"), default=0, editable=False)
 
     objects = UserManager()
 

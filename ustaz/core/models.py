@@ -47,3 +47,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a daily job of the SCHEDULE setting: the unique day lets only one clock process start it,
+    however many run."""
+
+    name = models.CharField(_("job"), max_length=200)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="scheduled_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -35,3 +35,30 @@ def audit_record(
         details=details or {},
         ip_address=client_ip(request),
     )
+
+
+def scheduled_jobs_start(now=None) -> list[str]:
+    """Queue each daily job of settings.SCHEDULE ((task path, hour) pairs, in the University's time zone)
+    whose hour has come and that has not run today; returns the jobs queued. Safe to call from several
+    processes at once: the first to record the day's run queues the job."""
+    from django.conf import settings
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from .models import ScheduledRun
+
+    now = timezone.localtime(now)
+    started = []
+    for path, hour in settings.SCHEDULE:
+        if now.hour < hour or ScheduledRun.objects.filter(name=path, day=now.date()).exists():
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(name=path, day=now.date())
+                job = import_string(path)
+                transaction.on_commit(job.enqueue)
+        except IntegrityError:
+            continue  # another clock took it
+        started.append(path)
+    return started

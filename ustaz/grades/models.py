@@ -23,10 +23,9 @@ class Period(models.IntegerChoices):
     SECOND = 2, _("Rating 2 (weeks 8-15)")
 
 
-class GradeItem(models.Model):
-    """A column of the course's journal: a current-control task, a midterm control or the exam."""
+class Column(models.Model):
+    """What a journal column and a scheme's column share: kind, rating, title, maximum and weight."""
 
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="grade_items")
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
     period = models.PositiveSmallIntegerField(_("rating"), choices=Period.choices, null=True, blank=True)
     title = models.CharField(_("title"), max_length=120)
@@ -44,6 +43,15 @@ class GradeItem(models.Model):
         default=Decimal(1),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+
+    class Meta:
+        abstract = True
+
+
+class GradeItem(Column):
+    """A column of the course's journal: a current-control task, a midterm control or the exam."""
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="grade_items")
     position = models.PositiveIntegerField(_("position"), default=0)
     entry_until = models.DateField(
         _("entries until"),
@@ -124,28 +132,11 @@ class GradingScheme(models.Model):
         return self.name
 
 
-class SchemeItem(models.Model):
+class SchemeItem(Column):
     """A column of a grading scheme; `week` sets its entry date by the ten-day rule of rules.md."""
 
     scheme = models.ForeignKey(
         GradingScheme, verbose_name=_("grading scheme"), on_delete=models.CASCADE, related_name="items"
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
-    period = models.PositiveSmallIntegerField(_("rating"), choices=Period.choices, null=True, blank=True)
-    title = models.CharField(_("title"), max_length=120)
-    max_points = models.DecimalField(
-        _("maximum points"),
-        max_digits=5,
-        decimal_places=1,
-        default=Decimal(100),
-        validators=[MinValueValidator(Decimal("0.1"))],
-    )
-    weight = models.DecimalField(
-        _("weight within current control"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal(1),
-        validators=[MinValueValidator(Decimal("0.01"))],
     )
     week = models.PositiveSmallIntegerField(
         _("week"),

@@ -10,16 +10,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ustaz.academics.models import Course, Enrolment, Term
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
+from ustaz.notifications import services as notifications
 
 from . import rules
+from .apps import APPEAL_DECIDED, APPEAL_FILED, RETAKE_OPENED
 from .models import (
     Appeal,
     AppealStatus,
@@ -242,6 +247,17 @@ def exam_retake_open(*, course: Course, until: datetime.date, opened_by: User, r
         details={"course": course.pk, "attempt": attempt, "until": until.isoformat()},
         request=request,
     )
+    from .selectors import journal
+
+    _items, rows = journal(course)
+    notifications.notify(
+        users=[row.student for row in rows if item.pk not in row.not_retaking],
+        kind=RETAKE_OPENED,
+        title=gettext_lazy("Exam retake in %(course)s until %(until)s"),
+        body=gettext_lazy("You have FX: the retake result replaces the first one. Ask your teacher for the time."),
+        params={"course": lazy_title(course), "until": lazy(lambda: date_format(until, "SHORT_DATE_FORMAT"), str)()},
+        url=reverse("grades:course", args=[course.pk]),
+    )
     return item
 
 
@@ -405,7 +421,21 @@ def appeal_file(*, item: GradeItem, student: User, grounds: str, now=None) -> Ap
         raise ValidationError(_("This grade can no longer be appealed."), code="closed")
     if not grounds.strip():
         raise ValidationError(_("Name the questions or parts you appeal and justify each."), code="grounds")
-    return Appeal.objects.create(item=item, student=student, points_appealed=grade.points, grounds=grounds.strip())
+    appeal = Appeal.objects.create(item=item, student=student, points_appealed=grade.points, grounds=grounds.strip())
+    notifications.notify(
+        users=User.objects.filter(User.role_filter(Role.COMMISSION_MEMBER) | User.role_filter(Role.ACADEMIC_OFFICE)),
+        kind=APPEAL_FILED,
+        title=gettext_lazy("Appeal of %(student)s: %(course)s"),
+        body=gettext_lazy("Grade appealed: %(points)s. Grounds: %(grounds)s"),
+        params={
+            "student": student.full_name or student.username,
+            "course": lazy_title(item.course),
+            "points": appeal.points_appealed,
+            "grounds": appeal.grounds[:500],
+        },
+        url=reverse("grades:appeal_decide", args=[appeal.pk]),
+    )
+    return appeal
 
 
 @transaction.atomic
@@ -435,4 +465,19 @@ def appeal_decide(
     appeal.decision, appeal.new_points = decision.strip(), new_points if granted else None
     appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
     appeal.save()
+    notifications.notify(
+        users=[appeal.student],
+        kind=APPEAL_DECIDED,
+        title=gettext_lazy("Your appeal is granted: %(course)s")
+        if granted
+        else gettext_lazy("Your appeal is rejected: %(course)s"),
+        body=appeal.decision,
+        params={"course": lazy_title(appeal.item.course)},
+        url=reverse("grades:course", args=[appeal.item.course_id]),
+    )
     return appeal
+
+
+def lazy_title(course: Course):
+    """The course's title in the language active when it is read (each reader's, in a notice)."""
+    return lazy(lambda: course.title, str)()

@@ -35,6 +35,8 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert GradeItem.objects.filter(attempt=2, grades__isnull=False).exists()
     assert AuditEvent.objects.filter(action=AuditAction.RESTUDY_ENROLLED).count() == 1
     assert GradingScheme.objects.filter(programme=student.student_record.programme).exists()
+    # The appeal tells the office, whose badge shows it.
+    assert User.objects.get(username="demo-office").unread_notices >= 1
     assert Course.objects.filter(enrolments__student=student, grade_items__title__startswith="АБ1").exists()
 
     for login, role in DEMO_LOGINS.items():

@@ -458,6 +458,13 @@ class Command(BaseCommand):
                 entry_until=spring.ends_on,
             )
             self.post(retake, fx_student, 68, teacher)
+        # demo-student appeals last spring's exam in the first discipline: the office gets the notice.
+        demo_student = next(s for s in students if s.username == "demo-student")
+        grades_services.appeal_file(
+            item=past[0][1][-1],
+            student=demo_student,
+            grounds="2-сұрақ: гармониялық талдау толық берілген, бірақ бағаланбаған.",
+        )
         again = next((c for c in this_term if c.discipline_id == disciplines[0].pk), None)
         if again is not None:
             grades_services.restudy_enrol(course=again, student=f_student, enrolled_by=office)
