@@ -172,6 +172,7 @@ def main() -> int:
         "course page": [(s.cookie, s.course, s.course_marker) for s in students],
         "text material": [(s.cookie, s.page, s.page_marker) for s in students],
         "file download": [(s.cookie, s.file, "") for s in students],
+        "notices": [(s.cookie, "/notifications/", 'id="notices-link"') for s in students],
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content
