@@ -132,7 +132,12 @@ def run_wrk(
         capture_output=True,
         text=True,
         check=True,
-        env={"BENCH_PLAN": plan_file, "BENCH_PACE_MS": str(pace_ms), "PATH": "/usr/bin:/bin"},
+        env={
+            "BENCH_PLAN": plan_file,
+            "BENCH_LIB": str(HERE / "report.lua"),
+            "BENCH_PACE_MS": str(pace_ms),
+            "PATH": "/usr/bin:/bin",
+        },
     )
     if own_file:
         Path(plan_file).unlink()

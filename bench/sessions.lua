@@ -6,14 +6,7 @@ for line in io.lines(os.getenv("BENCH_PLAN")) do
   table.insert(plan, {cookie = cookie, path = path, marker = marker})
 end
 
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("index", counter)
-  table.insert(threads, thread)
-end
+dofile(os.getenv("BENCH_LIB"))  -- setup() and done(): bench/report.lua
 
 function init(args)
   local entry = plan[((index - 1) % #plan) + 1]
@@ -30,18 +23,4 @@ function response(status, headers, body)
   if status ~= 200 or (marker ~= "" and not string.find(body, marker, 1, true)) then
     wrong = wrong + 1
   end
-end
-
-function done(summary, latency, requests)
-  local wrong_total, responses_total = 0, 0
-  for _, thread in ipairs(threads) do
-    wrong_total = wrong_total + thread:get("wrong")
-    responses_total = responses_total + thread:get("responses")
-  end
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format(
-    "RESULT {\"requests\": %d, \"seconds\": %.3f, \"p50_ms\": %.2f, \"p95_ms\": %.2f, \"p99_ms\": %.2f, " ..
-    "\"wrong\": %d, \"socket_errors\": %d, \"responses\": %d}\n",
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, wrong_total, errors, responses_total))
 end

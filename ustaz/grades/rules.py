@@ -145,6 +145,11 @@ class DisciplineResult:
     def is_academic_debt(self) -> bool:
         return self.letter is not None and self.letter.letter in ("FX", "F")
 
+    @property
+    def is_fx(self) -> bool:
+        """FX: the exam may be retaken without studying the discipline again."""
+        return self.letter is not None and self.letter.letter == "FX"
+
 
 def discipline_result(
     r1: Number,

@@ -73,10 +73,6 @@ class JournalRow:
     not_retaking: frozenset[int] = frozenset()  # retake columns this student has no FX for
 
     @property
-    def retaking(self) -> bool:
-        return any(i.attempt > 1 and i.pk not in self.not_retaking for i in self.items)
-
-    @property
     def cells(self) -> list[tuple[int, GradeItem, Decimal | None]]:
         return [(n, item, points) for n, (item, points) in enumerate(zip(self.items, self.points, strict=True))]
 
@@ -126,17 +122,18 @@ def journal(
                 points=[points_by_item.get(i.pk) for i in items],
                 standing=standing(items, points_by_item, policy, session_closed=closed),
                 items=items,
-                not_retaking=frozenset(r.pk for r in retakes if not _fx_before(r, items, points_by_item, policy)),
+                not_retaking=frozenset(r.pk for r in retakes if not fx_before(r, items, points_by_item, policy)),
             )
         )
     return items, rows
 
 
-def _fx_before(retake: GradeItem, items: list[GradeItem], points_by_item: dict[int, Decimal], policy) -> bool:
-    """Whether the student had FX from the columns before this retake (the same rule as grade_post's)."""
+def fx_before(retake: GradeItem, items: list[GradeItem], points_by_item: dict[int, Decimal], policy) -> bool:
+    """Whether the student had FX from the columns before this retake: who may take it (the journal's cells
+    and grade_post both ask here)."""
     earlier = [i for i in items if not (i.kind == ItemKind.EXAM and i.attempt >= retake.attempt)]
     result = standing(earlier, points_by_item, policy).result
-    return result is not None and result.letter is not None and result.letter.letter == "FX"
+    return result is not None and result.is_fx
 
 
 def course_result(course: Course, student: User) -> rules.DisciplineResult | None:

@@ -164,7 +164,7 @@ def grade_post(
         raise ValidationError(_("This student is not enrolled in the course."), code="not_enrolled")
     if item.is_closed and not approved:
         raise ValidationError(_("This column is locked: a change needs the academic office's approval."), code="locked")
-    if item.attempt > 1 and points is not None and not may_retake(result_before(item=item, student=student)):
+    if item.attempt > 1 and points is not None and not _may_retake(item=item, student=student):
         raise ValidationError(_("Only a student with FX on the exam takes the retake."), code="not_fx")
     if item.is_closed and not reason.strip():
         raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
@@ -194,21 +194,15 @@ def grade_post(
 
 
 # --- Retakes (rules.md: FX, one free exam retake in the office's window; F, the discipline again) ------
-def result_before(*, item: GradeItem, student: User) -> rules.DisciplineResult | None:
-    """The student's result from every column but this exam attempt and the later ones."""
-    from .selectors import standing
+def _may_retake(*, item: GradeItem, student: User) -> bool:
+    """Whether the student had FX before this exam retake (two queries)."""
+    from .selectors import fx_before
 
-    earlier = [
-        i
-        for i in GradeItem.objects.filter(course_id=item.course_id).order_by("position", "id")
-        if not (i.kind == ItemKind.EXAM and i.attempt >= item.attempt)
-    ]
-    points = dict(Grade.objects.filter(item__in=earlier, student=student).values_list("item_id", "points"))
-    return standing(earlier, points, rules.GradingPolicy.from_settings()).result
-
-
-def may_retake(result: rules.DisciplineResult | None) -> bool:
-    return result is not None and result.letter is not None and result.letter.letter == "FX"
+    items = list(GradeItem.objects.filter(course_id=item.course_id).order_by("position", "id"))
+    points = dict(
+        Grade.objects.filter(item__course_id=item.course_id, student=student).values_list("item_id", "points")
+    )
+    return fx_before(item, items, points, rules.GradingPolicy.from_settings())
 
 
 @transaction.atomic
@@ -291,14 +285,11 @@ def restudy_enrol(*, course: Course, student: User, enrolled_by: User, request=N
     if last.term.starts_on >= course.term.starts_on:
         raise ValidationError(_("The discipline is studied again in a later term."), code="not_later")
     result = course_result(last, student)
-    if result is None or result.letter is None or result.letter.letter not in ("F", "FX"):
+    if result is None or not result.is_academic_debt:
         raise ValidationError(
             _("Only a student with F (or FX after the retake) studies the discipline again."), code="not_failed"
         )
-    if (
-        result.letter.letter == "FX"
-        and last.grade_items.filter(kind=ItemKind.EXAM).count() <= settings.GRADES_EXAM_RETAKES
-    ):
+    if result.is_fx and last.grade_items.filter(kind=ItemKind.EXAM).count() <= settings.GRADES_EXAM_RETAKES:
         raise ValidationError(
             _("With FX the student retakes the exam first, in the retake window of the course."), code="retake_first"
         )

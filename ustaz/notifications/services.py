@@ -65,14 +65,8 @@ def notify(
             )
     created = Notification.objects.bulk_create(notices)
     User.objects.filter(pk__in=[p.pk for p in people]).update(unread_notices=F("unread_notices") + 1)
-    instant = [n.pk for n in created if n.email == EmailDelivery.INSTANT and n.pk]
-    if len(instant) < sum(1 for n in created if n.email == EmailDelivery.INSTANT):
-        # Backends that do not return primary keys from bulk_create: read them back.
-        instant = list(
-            Notification.objects.filter(
-                user__in=people, kind=kind, email=EmailDelivery.INSTANT, emailed_at__isnull=True
-            ).values_list("pk", flat=True)
-        )
+    # SQLite and PostgreSQL both return the new primary keys from bulk_create.
+    instant = [n.pk for n in created if n.email == EmailDelivery.INSTANT]
     if instant:
         from .tasks import email_send
 

@@ -23,13 +23,9 @@ def _absolute(url: str) -> str:
 
 
 def _message(user, subject: str, template: str, context: dict) -> EmailMessage:
-    with translation.override(user.language or None):
-        body = render_to_string(
-            template,
-            {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/")},
-        )
-        subject = str(subject)
-    return EmailMessage(subject=subject, body=body, to=[user.email])
+    """The e-mail, rendered in the language active now (the callers set the reader's)."""
+    body = render_to_string(template, {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/")})
+    return EmailMessage(subject=str(subject), body=body, to=[user.email])
 
 
 def _send(messages_by_notices: list[tuple[EmailMessage, list[Notification]]]) -> int:
