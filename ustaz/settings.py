@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ustaz.materials",
     "ustaz.grades",
     "ustaz.notifications",
+    "ustaz.live",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -327,6 +328,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("USTAZ_LOG_LEVEL", "WARNING")},
 }
+
+# --- Classes (live): conference servers, the join window -------------------------------------------------
+BBB_URL = env("USTAZ_BBB_URL")  # e.g. https://bbb.example.edu/bigbluebutton/
+BBB_SECRET = env("USTAZ_BBB_SECRET")
+BBB_CHECKSUM = env("USTAZ_BBB_CHECKSUM", "sha256")  # as the server's bigbluebutton.properties says: sha1...sha512
+JITSI_URL = env("USTAZ_JITSI_URL")  # e.g. https://meet.example.edu
+JITSI_JWT_SECRET = env("USTAZ_JITSI_JWT_SECRET")  # set where the Jitsi server checks tokens (prosody token auth)
+JITSI_APP_ID = env("USTAZ_JITSI_APP_ID", "ustaz")
+LIVE_JOIN_EARLY_MINUTES = envint("USTAZ_LIVE_JOIN_EARLY_MINUTES", 15)
+LIVE_LATE_AFTER_MINUTES = envint("USTAZ_LIVE_LATE_AFTER_MINUTES", 15)
 
 # Shown in the footer and in credential slips.
 UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ustaz.materials.urls")),
     path("", include("ustaz.grades.urls")),
     path("", include("ustaz.notifications.urls")),
+    path("", include("ustaz.live.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

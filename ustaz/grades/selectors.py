@@ -239,3 +239,27 @@ def transcript(student: User) -> list[TranscriptTerm]:
                 (ln.course.discipline.credits, ln.result.letter if ln.result else None) for ln in latest.values()
             )
     return terms
+
+
+def calendar_events(user: User, start, end) -> list:
+    """For a teacher's calendar: the last day for entering each column's marks (the ten-day rule)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from ustaz.accounts.models import Role
+    from ustaz.core.calendar import Event
+
+    if not user.has_role(Role.TEACHER):
+        return []
+    items = GradeItem.objects.filter(
+        course__teachers=user, entry_until__gte=start.date(), entry_until__lte=end.date(), is_locked=False
+    ).select_related("course__discipline")
+    return [
+        Event(
+            uid=f"grades-entry-{item.pk}",
+            summary=_("Marks due: %(column)s (%(course)s)") % {"column": item.title, "course": item.course.title},
+            start=item.entry_until,
+            url=reverse("grades:course", args=[item.course_id]),
+        )
+        for item in items
+    ]

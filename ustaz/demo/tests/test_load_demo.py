@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management import call_command
 from django.test import Client
 
@@ -38,6 +40,18 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     # The appeal tells the office, whose badge shows it.
     assert User.objects.get(username="demo-office").unread_notices >= 1
     assert Course.objects.filter(enrolments__student=student, grade_items__title__startswith="АБ1").exists()
+    # Classes: held ones with attendance, one to join now, one in person, one cancelled.
+    from django.utils import timezone
+
+    from ustaz.live import access as live_access
+    from ustaz.live import selectors as live_selectors
+    from ustaz.live.models import Attendance, ClassStatus, Format
+
+    now = timezone.now()
+    mine = live_selectors.upcoming_for(student, now - datetime.timedelta(days=60), now + datetime.timedelta(days=60))
+    assert Attendance.objects.filter(student=student).exists()
+    assert any(live_access.join_state(c, now) == "open" for c in mine)
+    assert any(c.format == Format.IN_PERSON for c in mine) and any(c.status == ClassStatus.CANCELLED for c in mine)
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -34,6 +35,11 @@ from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.grades import services as grades_services
 from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource, GradingScheme, ItemKind, SchemeItem
+from ustaz.live import services as live_services
+from ustaz.live.models import Attendance, AttendanceStatus, ClassStatus, LiveClass
+from ustaz.live.models import Format as LiveFormat
+from ustaz.live.models import Provider as LiveProvider
+from ustaz.live.models import Recording as LiveRecording
 from ustaz.materials.markup import render_markdown
 from ustaz.materials.models import Material, MaterialKind, Section
 
@@ -338,6 +344,7 @@ class Command(BaseCommand):
         ]
         Enrolment.objects.bulk_create(enrolments, batch_size=500)
         self.add_grades(courses)
+        self.add_classes([c for c in courses if c.groups.filter(pk=groups_by_key[(programmes[0].code, 2)].pk).exists()])
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -383,6 +390,85 @@ class Command(BaseCommand):
                 )
         Grade.objects.bulk_create(grades, batch_size=1000)
         GradeChange.objects.bulk_create(changes, batch_size=1000)
+
+    def add_classes(self, courses: list[Course]) -> None:
+        """Demo-student's group: weekly online classes since the term began (attendance taken, a recording),
+        one starting in a few minutes (its join button open), a weekly class in person (blended, §2.2), one
+        cancelled."""
+        rng = self.rng
+        almaty = ZoneInfo("Asia/Almaty")
+        today = timezone.localdate()
+        monday = today - datetime.timedelta(days=today.weekday())
+        for n, course in enumerate(courses):
+            lead = course.teachers.order_by("pk").first()
+            first = monday - datetime.timedelta(weeks=6) + datetime.timedelta(days=n)
+            online = live_services.class_schedule(
+                course=course,
+                by=lead,
+                title=f"{course.discipline.name_kk}: онлайн сабақ",
+                description="Сабаққа дейін тақырып бойынша материалдарды қараңыз.",
+                starts_at=datetime.datetime.combine(first, datetime.time(10 + n * 2, 0), tzinfo=almaty),
+                duration_minutes=80,
+                format=LiveFormat.ONLINE,
+                provider=LiveProvider.LINK,
+                link=f"https://meet.jit.si/ustaz-demo-{course.discipline.code.lower()}",
+                repeat_until=first + datetime.timedelta(weeks=8),
+                time_zone="Asia/Almaty",
+            )
+            held = [c for c in online if c.ends_at < timezone.now()]
+            students = list(Enrolment.objects.filter(course=course).values_list("student_id", flat=True))
+            marks = []
+            for live_class in held:
+                for student_id in students:
+                    roll = rng.random()
+                    mark = Attendance(live_class=live_class, student_id=student_id)
+                    if roll < 0.88:  # joined through the platform: present, or late past the grace minutes
+                        mark.status = AttendanceStatus.PRESENT if roll < 0.8 else AttendanceStatus.LATE
+                        late_by = rng.randint(-5, 4) if roll < 0.8 else rng.randint(16, 40)
+                        mark.joined_at = live_class.starts_at + datetime.timedelta(minutes=late_by)
+                    elif roll < 0.93:  # excused by the teacher
+                        mark.status, mark.note = AttendanceStatus.EXCUSED, "Анықтама берілді"
+                        mark.marked_by, mark.marked_at = lead, live_class.ends_at
+                    else:
+                        continue
+                    marks.append(mark)
+            Attendance.objects.bulk_create(marks, batch_size=1000)
+            if held:
+                LiveRecording.objects.create(
+                    live_class=held[-1],
+                    title=held[-1].title,
+                    url="https://www.youtube.com/watch?v=ustaz-demo",
+                    started_at=held[-1].starts_at,
+                )
+            if n == 0:
+                soon = timezone.now() + datetime.timedelta(minutes=10)
+                live_services.class_schedule(
+                    course=course,
+                    by=lead,
+                    title="Кеңес: емтиханға дайындық",
+                    starts_at=soon.replace(second=0, microsecond=0),
+                    duration_minutes=60,
+                    format=LiveFormat.ONLINE,
+                    provider=LiveProvider.LINK,
+                    link="https://meet.jit.si/ustaz-demo-consultation",
+                )
+            if n == 1:
+                live_services.class_schedule(
+                    course=course,
+                    by=lead,
+                    title="Ансамбль: шағын топпен бетпе-бет",
+                    starts_at=datetime.datetime.combine(
+                        monday + datetime.timedelta(days=3), datetime.time(15, 0), tzinfo=almaty
+                    ),
+                    duration_minutes=90,
+                    format=LiveFormat.IN_PERSON,
+                    room="Құрманғазы залы, 204",
+                    repeat_until=monday + datetime.timedelta(weeks=6),
+                    time_zone="Asia/Almaty",
+                )
+                upcoming = [c for c in online if c.starts_at > timezone.now() + datetime.timedelta(days=7)]
+                if upcoming:
+                    LiveClass.objects.filter(pk=upcoming[0].pk).update(status=ClassStatus.CANCELLED)
 
     def add_scheme(self, programme: Programme) -> None:
         """The academic office's journal scheme for the performance programme: technique and a recital."""
