@@ -36,6 +36,8 @@ class Student:
     page: str
     page_marker: str
     file: str
+    classes: str
+    feed: str
 
 
 def log_in(base: str, login: str) -> httpx.Client | None:
@@ -69,6 +71,9 @@ def prepare_student(base: str, login: str) -> Student | None:
             return None
         page = client.get(pages[0])
         page_title = re.search(r"<h1[^>]*>([^<]+)</h1>", page.text).group(1).strip()
+        feed = re.search(r'id="feed-url" value="https?://[^/"]+([^"]+)"', client.get("/calendar/").text)
+        if feed is None:
+            return None
         cookie = f"sessionid={client.cookies['sessionid']}"
         return Student(
             cookie=cookie,
@@ -78,6 +83,8 @@ def prepare_student(base: str, login: str) -> Student | None:
             page=pages[0],
             page_marker=f">{page_title}</h1>",
             file=files[0],
+            classes=courses[0] + "classes/",
+            feed=feed.group(1),
         )
     finally:
         client.close()
@@ -178,6 +185,9 @@ def main() -> int:
         "text material": [(s.cookie, s.page, s.page_marker) for s in students],
         "file download": [(s.cookie, s.file, "") for s in students],
         "notices": [(s.cookie, "/notifications/", 'id="notices-link"') for s in students],
+        "classes": [(s.cookie, s.classes, 'id="upcoming"') for s in students],
+        "calendar feed (.ics)": [("", s.feed, "BEGIN:VCALENDAR") for s in students],
+        "chat rooms": [(s.cookie, "/chat/", 'id="rooms"') for s in students],
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content

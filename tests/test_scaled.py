@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from testkit.aio import run_in_thread
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Scaled-test-password-1"  # noqa: S105
 
@@ -142,3 +144,139 @@ def test_failed_logins_are_counted_across_processes(two_servers):
         response = login_form(client, second, PASSWORD)
         assert response.status_code in (200, 429)
         assert "sessionid" not in client.cookies
+
+
+# --- Chat across two WebSocket processes (the channel layer on Redis) ---------------------------------------
+
+CHAT_SETUP = """
+import json
+from django.test import Client
+from testkit.factories import CourseFactory, UserFactory, enrol
+from ustaz.discussions import services
+course = CourseFactory()
+teacher = UserFactory(roles=",teacher,")
+course.teachers.add(teacher)
+student = UserFactory(roles=",student,")
+enrol(student, course)
+room = services.course_room(course)
+cookies = {}
+for name, user in (("teacher", teacher), ("student", student)):
+    client = Client()
+    client.force_login(user)
+    cookies[name] = client.cookies["sessionid"].value
+print(json.dumps({"room": room.pk, "cookies": cookies}))
+"""
+
+
+@pytest.fixture
+def redis_env(scaled_env):
+    import redis
+
+    url = os.environ.get("USTAZ_REDIS_URL") or "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("Redis does not answer at 127.0.0.1:6379 (the test command's PostgreSQL + Redis run has it)")
+    return {**scaled_env, "USTAZ_REDIS_URL": url}
+
+
+@pytest.fixture
+def two_websocket_servers(redis_env):
+    import json
+
+    setup = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", CHAT_SETUP],
+        env=redis_env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    facts = json.loads(setup.stdout.strip().splitlines()[-1])
+    ports = [free_port(), free_port()]
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "granian", "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--workers", "1", "--no-access-log", "ustaz.asgi:application"],
+            env=redis_env,
+            cwd=ROOT,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_until_up(f"http://127.0.0.1:{port}/health/")
+        yield [f"ws://127.0.0.1:{port}" for port in ports], facts
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+def test_chat_reaches_a_client_on_the_other_process_and_a_reconnect_gets_what_it_missed(two_websocket_servers):
+    import asyncio
+    import json
+    import uuid
+
+    from websockets.asyncio.client import connect
+
+    (first, second), facts = two_websocket_servers
+    path = f"/ws/chat/{facts['room']}/"
+
+    def headers(who):
+        return {"Cookie": f"sessionid={facts['cookies'][who]}", "Origin": "http://127.0.0.1"}
+
+    async def next_of(socket, kind):
+        while True:
+            event = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
+            if event["type"] == kind:
+                return event
+
+    async def scenario():
+        async with (
+            connect(first + path + "?after=0", additional_headers=headers("teacher")) as teacher,
+            connect(second + path + "?after=0", additional_headers=headers("student")) as student,
+        ):
+            await next_of(teacher, "synced")
+            await next_of(student, "synced")
+            await teacher.send(json.dumps({"type": "send", "client_id": str(uuid.uuid4()), "body": "Сәлем, 2-процесс"}))
+            across = await next_of(student, "message")
+            last = across["message"]["seq"]
+        # The student is gone; the teacher writes three more on the second process.
+        async with connect(second + path + f"?after={last}", additional_headers=headers("teacher")) as teacher:
+            await next_of(teacher, "synced")
+            for n in range(3):
+                await teacher.send(json.dumps({"type": "send", "client_id": str(uuid.uuid4()), "body": f"m{n}"}))
+                await next_of(teacher, "ack")
+        # Back, on the first process: exactly the three missed, then the sync mark.
+        async with connect(first + path + f"?after={last}", additional_headers=headers("student")) as student:
+            received = []
+            while True:
+                event = json.loads(await asyncio.wait_for(student.recv(), timeout=10))
+                if event["type"] == "synced":
+                    break
+                received.append(event["message"])
+        return across, received
+
+    across, received = run_in_thread(scenario())
+    assert across["message"]["body"] == "Сәлем, 2-процесс" and across["message"]["seq"] == 1
+    assert [(m["seq"], m["body"]) for m in received] == [(2, "m0"), (3, "m1"), (4, "m2")]
+
+
+def test_a_stranger_cannot_open_the_chat_socket(two_websocket_servers):
+
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    (first, _second), facts = two_websocket_servers
+
+    async def scenario():
+        try:
+            async with connect(f"{first}/ws/chat/{facts['room']}/", additional_headers={"Origin": "http://127.0.0.1"}):
+                return "opened"
+        except InvalidStatus as refused:
+            return refused.response.status_code
+
+    # Refused before the handshake completes (the consumer closes before accepting).
+    assert run_in_thread(scenario()) == 403

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ustaz.grades",
     "ustaz.notifications",
     "ustaz.live",
+    "ustaz.discussions",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -153,10 +154,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, channel layer ---------------------------------------------------------------
 REDIS_URL = env("USTAZ_REDIS_URL")
+# Events a WebSocket connection may have waiting (a connection busy storing its own message cannot read them
+# meanwhile); past it the layer drops them. A chat connection then refills the gap from the database on the
+# next event (decision 0006), but a full burst of a busy room must fit.
+CHANNEL_CAPACITY = envint("USTAZ_CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "ustaz.core.session_backends.cached_db"
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+        }
+    }
 else:
     # The embedded server runs several worker processes: a process-local cache would let each keep its
     # own count of failed logins, so the cache lives in the shared database instead.
@@ -168,7 +178,9 @@ else:
         }
     }
     SESSION_ENGINE = "ustaz.core.session_backends.db"
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+    }
 
 # --- Files ----------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -338,6 +350,13 @@ JITSI_JWT_SECRET = env("USTAZ_JITSI_JWT_SECRET")  # set where the Jitsi server c
 JITSI_APP_ID = env("USTAZ_JITSI_APP_ID", "ustaz")
 LIVE_JOIN_EARLY_MINUTES = envint("USTAZ_LIVE_JOIN_EARLY_MINUTES", 15)
 LIVE_LATE_AFTER_MINUTES = envint("USTAZ_LIVE_LATE_AFTER_MINUTES", 15)
+
+# --- Chat and WebSockets ---------------------------------------------------------------------------
+# Browsers open WebSockets at USTAZ_WS_URL (behind a proxy: wss://ustaz.example.edu/ws), else on the page's
+# host at the WebSocket server's port.
+WS_PORT = envint("USTAZ_WS_PORT", envint("USTAZ_PORT", 8000) + 1)
+WS_URL = env("USTAZ_WS_URL")
+CHAT_MAX_ATTACHMENT_MB = envint("USTAZ_CHAT_MAX_ATTACHMENT_MB", 50)
 
 # Shown in the footer and in credential slips.
 UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ustaz.grades.urls")),
     path("", include("ustaz.notifications.urls")),
     path("", include("ustaz.live.urls")),
+    path("", include("ustaz.discussions.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

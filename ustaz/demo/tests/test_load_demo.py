@@ -52,6 +52,12 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert Attendance.objects.filter(student=student).exists()
     assert any(live_access.join_state(c, now) == "open" for c in mine)
     assert any(c.format == Format.IN_PERSON for c in mine) and any(c.status == ClassStatus.CANCELLED for c in mine)
+    # Chat: the course room has a conversation; the teacher wrote to demo-student directly.
+    from ustaz.discussions import selectors as chat_selectors
+
+    rooms = chat_selectors.rooms_for(student)
+    assert any(r.kind == "course" and r.last_seq >= 5 for r in rooms)
+    assert any(r.kind == "direct" and r.unread == 1 for r in rooms)
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

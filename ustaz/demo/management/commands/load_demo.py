@@ -33,6 +33,7 @@ from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.discussions import services as chat_services
 from ustaz.grades import services as grades_services
 from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource, GradingScheme, ItemKind, SchemeItem
 from ustaz.live import services as live_services
@@ -344,7 +345,9 @@ class Command(BaseCommand):
         ]
         Enrolment.objects.bulk_create(enrolments, batch_size=500)
         self.add_grades(courses)
-        self.add_classes([c for c in courses if c.groups.filter(pk=groups_by_key[(programmes[0].code, 2)].pk).exists()])
+        ins_courses = [c for c in courses if c.groups.filter(pk=groups_by_key[(programmes[0].code, 2)].pk).exists()]
+        self.add_classes(ins_courses)
+        self.add_chat(ins_courses[0])
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -469,6 +472,28 @@ class Command(BaseCommand):
                 upcoming = [c for c in online if c.starts_at > timezone.now() + datetime.timedelta(days=7)]
                 if upcoming:
                     LiveClass.objects.filter(pk=upcoming[0].pk).update(status=ClassStatus.CANCELLED)
+
+    def add_chat(self, course: Course) -> None:
+        """A conversation in demo-student's first course, and a direct message from the teacher to them."""
+        teacher = course.teachers.order_by("pk").first()
+        student = User.objects.get(username="demo-student")
+        classmates = list(User.objects.filter(enrolments__course=course).exclude(pk=student.pk).order_by("pk")[:3])
+        room = chat_services.course_room(course)
+        lines = [
+            (teacher, "Қайырлы күн! Бейсенбіге дейін этюдтердің жазбасын жүктеңіздер."),
+            (classmates[0], "Жазбаны телефонмен түсіруге бола ма?"),
+            (teacher, "Иә, дыбысы анық болса болады. Штатив қолданыңыз."),
+            (classmates[1], "Рахмет! Менде интернет әлсіз, кешірек жүктеймін."),
+            (student, f"@{teacher.username} консультация сілтемесі сабақ бетінде ме?"),
+            (teacher, "Иә, «Сабақтар» бетінде: басталудан 15 минут бұрын ашылады."),
+            (classmates[2], "Ноталарды материалдар бөлімінен таптым 👍"),
+        ]
+        for author, body in lines:
+            chat_services.message_post(room=room, author=author, body=body)
+        direct = chat_services.direct_room(teacher, student)
+        chat_services.message_post(
+            room=direct, author=teacher, body="Ерлан, өткен аптадағы орындауың жақсы болды. Темпті сақта."
+        )
 
     def add_scheme(self, programme: Programme) -> None:
         """The academic office's journal scheme for the performance programme: technique and a recital."""

@@ -1,22 +1,18 @@
 """The WebSocket side (Channels through ustaz.asgi): a logged-in user is answered, an anonymous one is not."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import connections
 
+from testkit.aio import run_in_thread
 from testkit.factories import UserFactory
 from ustaz.asgi import application
 
 
 def run(coroutine_function, *args):
-    # In a thread of its own: another test's event loop (the browser tests') may be running in this one.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine_function(*args)).result()
+    return run_in_thread(coroutine_function(*args))
 
 
 def session_cookie(user) -> str:
