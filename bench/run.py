@@ -38,6 +38,7 @@ class Student:
     file: str
     classes: str
     feed: str
+    forum: str
 
 
 def log_in(base: str, login: str) -> httpx.Client | None:
@@ -72,7 +73,8 @@ def prepare_student(base: str, login: str) -> Student | None:
         page = client.get(pages[0])
         page_title = re.search(r"<h1[^>]*>([^<]+)</h1>", page.text).group(1).strip()
         feed = re.search(r'id="feed-url" value="https?://[^/"]+([^"]+)"', client.get("/calendar/").text)
-        if feed is None:
+        forum = client.get(courses[0] + "forum/").headers.get("Location", "")
+        if feed is None or not forum:
             return None
         cookie = f"sessionid={client.cookies['sessionid']}"
         return Student(
@@ -85,6 +87,7 @@ def prepare_student(base: str, login: str) -> Student | None:
             file=files[0],
             classes=courses[0] + "classes/",
             feed=feed.group(1),
+            forum=forum,
         )
     finally:
         client.close()
@@ -188,6 +191,7 @@ def main() -> int:
         "classes": [(s.cookie, s.classes, 'id="upcoming"') for s in students],
         "calendar feed (.ics)": [("", s.feed, "BEGIN:VCALENDAR") for s in students],
         "chat rooms": [(s.cookie, "/chat/", 'id="rooms"') for s in students],
+        "course forum": [(s.cookie, s.forum, 'id="threads"') for s in students],
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content

@@ -74,3 +74,50 @@ def get_group_room_course(user: User, course_pk: int, group_pk: int) -> Course:
     if course.is_enrolled and _student_group_id(user) != group_pk:
         raise Http404
     return course
+
+
+# --- Forums ------------------------------------------------------------------------------------------------
+
+
+def get_forum_for(user: User, pk: int):
+    """The forum with the user's rights (forum.can_moderate, can_start, can_reply, course); 404 if not theirs."""
+    from .models import Forum, ForumKind
+
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        forum = Forum.objects.get(pk=pk)
+    except Forum.DoesNotExist:
+        raise Http404 from None
+    if forum.course_id is None:  # the University's announcements: everyone reads, the office writes
+        forum.course = None
+        forum.can_moderate = user.has_role(*OFFICE)
+        forum.can_start = forum.can_reply = forum.can_moderate
+        return forum
+    course = academics_access.get_course_for(user, forum.course_id)
+    forum.course = course
+    forum.can_moderate = bool(course.is_teacher or user.has_role(*OFFICE))
+    if forum.kind == ForumKind.ANNOUNCEMENTS:
+        forum.can_start = forum.can_reply = forum.can_moderate
+    else:
+        forum.can_start = forum.can_reply = can_write(user, course)
+    return forum
+
+
+def get_thread_for(user: User, pk: int):
+    from .models import Thread
+
+    try:
+        thread = Thread.objects.select_related("author").get(pk=pk)
+    except Thread.DoesNotExist:
+        raise Http404 from None
+    thread.forum = get_forum_for(user, thread.forum_id)
+    thread.can_reply = thread.forum.can_reply and (not thread.is_locked or thread.forum.can_moderate)
+    return thread
+
+
+def get_thread_to_moderate_for(user: User, pk: int):
+    thread = get_thread_for(user, pk)
+    if not thread.forum.can_moderate:
+        raise PermissionDenied
+    return thread

@@ -131,3 +131,112 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.room_id}: {self.last_read_seq}"
+
+
+# --- Forums ------------------------------------------------------------------------------------------------
+
+
+class ForumKind(models.TextChoices):
+    DISCUSSION = "discussion", _("discussion forum")
+    ANNOUNCEMENTS = "announcements", _("announcements")
+
+
+class Forum(models.Model):
+    """A course's discussion forum or its announcements (only its teachers and the office start threads there,
+    and every person of the course is told); with no course, the University's announcements."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ForumKind.choices)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "course"], name="forum_one_per_kind_and_course"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(course__isnull=True), name="forum_one_university_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Thread(models.Model):
+    forum = models.ForeignKey(Forum, verbose_name=_("forum"), on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_post_at = models.DateTimeField(_("last post"), db_index=True)
+    post_count = models.PositiveIntegerField(default=0)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [models.Index(fields=["forum", "-is_pinned", "-last_post_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("text"), max_length=20000)
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.thread} #{self.pk}"
+
+
+def post_file_upload_to(instance: PostFile, filename: str) -> str:
+    return f"forum/{instance.post.thread_id}/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
+class PostFile(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=post_file_upload_to, max_length=255)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """A person told of new posts: in a whole forum (thread empty) or in one thread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="subscriptions")
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="subscription_thread_once"),
+            models.UniqueConstraint(
+                fields=["user", "forum"], condition=models.Q(thread__isnull=True), name="subscription_forum_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.thread_id or self.forum_id}"

@@ -112,3 +112,29 @@ def people_to_message(user: User) -> list[User]:
         people = User.objects.filter(User.role_filter(Role.TEACHER) | User.role_filter(Role.STUDENT), is_active=True)
     chosen = (people | office).exclude(pk=user.pk).distinct().order_by("last_name", "first_name")
     return list(chosen[:500])
+
+
+# --- Forums ------------------------------------------------------------------------------------------------
+
+
+def forum_threads(forum):
+    from .models import Thread
+
+    return Thread.objects.filter(forum=forum).select_related("author").order_by("-is_pinned", "-last_post_at", "-pk")
+
+
+def thread_posts(thread):
+    from .models import Post, PostFile
+
+    return (
+        Post.objects.filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(Prefetch("files", queryset=PostFile.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+
+
+def is_subscribed(user: User, forum, thread=None) -> bool:
+    from .models import Subscription
+
+    return Subscription.objects.filter(user=user, forum=forum, thread=thread).exists()

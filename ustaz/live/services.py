@@ -297,6 +297,13 @@ def attendance_correct(*, live_class: LiveClass, by: User, marks: Mapping[int, t
 # --- BigBlueButton callbacks and recordings ----------------------------------------------------------------
 
 
+def meeting_end(*, live_class: LiveClass, by: User) -> None:
+    """The teacher ends the BigBlueButton meeting for everyone (the server then calls back as it ends)."""
+    if live_class.provider == Provider.BIGBLUEBUTTON:
+        providers.bigbluebutton().end(live_class.meeting_id)
+    meeting_ended(live_class)
+
+
 def meeting_ended(live_class: LiveClass) -> None:
     if live_class.status != ClassStatus.CANCELLED:
         LiveClass.objects.filter(pk=live_class.pk).update(status=ClassStatus.ENDED)

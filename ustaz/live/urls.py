@@ -12,6 +12,7 @@ urlpatterns = [
     path("courses/<int:pk>/classes/<int:class_pk>/edit/", views.class_edit, name="class_edit"),
     path("courses/<int:pk>/classes/<int:class_pk>/cancel/", views.class_cancel, name="class_cancel"),
     path("courses/<int:pk>/classes/<int:class_pk>/join/", views.class_join, name="join"),
+    path("courses/<int:pk>/classes/<int:class_pk>/end/", views.class_end, name="class_end"),
     path("courses/<int:pk>/classes/<int:class_pk>/attendance/", views.class_attendance, name="attendance"),
     path("courses/<int:pk>/classes/<int:class_pk>/recordings/", views.recording_add, name="recording_add"),
     path(

@@ -152,6 +152,19 @@ def class_detail(request: HttpRequest, pk: int, class_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def class_end(request: HttpRequest, pk: int, class_pk: int) -> HttpResponse:
+    live_class = access.get_class_to_manage_for(request.user, pk, class_pk)
+    try:
+        services.meeting_end(live_class=live_class, by=request.user)
+    except providers.ConferenceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The class is ended for everyone."))
+    return redirect(_class_url(live_class))
+
+
+@login_required
+@require_POST
 def class_join(request: HttpRequest, pk: int, class_pk: int) -> HttpResponse:
     live_class = access.get_class_for(request.user, pk, class_pk)
     state = access.join_state(live_class, timezone.now())

@@ -1,69 +1,13 @@
-"""Formatted text for material pages: Markdown, then sanitized, so no script ever reaches a reader."""
+"""Material pages: Markdown sanitized by ustaz.core.markup; YouTube links embedded without cookies."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, urlparse
 
-import markdown
-import nh3
+from ustaz.core.markup import render_markdown
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "u",
-    "s",
-    "sub",
-    "sup",
-    "blockquote",
-    "code",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "img",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "dl",
-    "dt",
-    "dd",
-    "abbr",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "th": {"align"},
-    "td": {"align"},
-    "abbr": {"title"},
-}
-
-
-def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
+__all__ = ["render_markdown", "youtube_embed_url"]
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 

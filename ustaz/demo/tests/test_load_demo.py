@@ -58,6 +58,10 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     rooms = chat_selectors.rooms_for(student)
     assert any(r.kind == "course" and r.last_seq >= 5 for r in rooms)
     assert any(r.kind == "direct" and r.unread == 1 for r in rooms)
+    from ustaz.discussions.models import Thread
+
+    assert Thread.objects.filter(forum__course__enrolments__student=student, post_count__gte=3).exists()
+    assert Thread.objects.filter(forum__course__isnull=True).exists()  # the University's announcements
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

@@ -294,3 +294,17 @@ def test_the_course_classes_page_queries_do_not_grow(as_user, course, teacher, s
         assert student_client.get(url).status_code == 200
     with django_assert_max_num_queries(10):
         assert teacher_client.get(url).status_code == 200
+
+
+def test_the_teacher_ends_a_bigbluebutton_class_for_everyone(as_user, course, teacher, student, bbb):
+    live_class = a_class(course, teacher, provider=Provider.BIGBLUEBUTTON, link="")
+    as_user(teacher).post(reverse("live:join", args=[course.pk, live_class.pk]))
+    assert bbb.meetings[live_class.meeting_id].running
+    end = reverse("live:class_end", args=[course.pk, live_class.pk])
+    assert as_user(student).post(end).status_code == 403
+    assert as_user(teacher).post(end).status_code == 302
+    assert not bbb.meetings[live_class.meeting_id].running
+    live_class.refresh_from_db()
+    assert live_class.status == ClassStatus.ENDED
+    page = as_user(student).get(reverse("live:class", args=[course.pk, live_class.pk])).content.decode()
+    assert "The class is over." in page

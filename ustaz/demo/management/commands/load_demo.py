@@ -33,6 +33,7 @@ from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.discussions import forums as chat_forums
 from ustaz.discussions import services as chat_services
 from ustaz.grades import services as grades_services
 from ustaz.grades.models import Grade, GradeChange, GradeItem, GradeSource, GradingScheme, ItemKind, SchemeItem
@@ -490,6 +491,40 @@ class Command(BaseCommand):
         ]
         for author, body in lines:
             chat_services.message_post(room=room, author=author, body=body)
+        # The course's forum and announcements, and the University's announcements from the office.
+        course.is_teacher, course.is_enrolled = True, False
+        forum = chat_forums.course_forum(course)
+        forum.course, forum.can_start, forum.can_reply, forum.can_moderate = course, True, True, True
+        thread = chat_forums.thread_start(
+            forum=forum,
+            author=classmates[0],
+            title="Этюдтердің жазбасы: қандай микрофон?",
+            body="Телефонның микрофоны жеткілікті ме, әлде **сыртқы микрофон** керек пе?",
+        )
+        thread.forum, thread.can_reply = forum, True
+        chat_forums.reply(
+            thread=thread,
+            author=teacher,
+            body="Телефон жеткілікті. Бастысы:\n\n1. тыныш бөлме;\n2. аспаптан бір метр;\n3. алдымен сынап жазыңыз.",
+        )
+        chat_forums.reply(thread=thread, author=student, body="Рахмет, штативпен жазып көрдім — жақсы шықты.")
+        announcements = chat_forums.course_forum(course, "announcements")
+        announcements.course, announcements.can_start, announcements.can_moderate = course, True, True
+        chat_forums.thread_start(
+            forum=announcements,
+            author=teacher,
+            title="Аралық бақылау кестесі",
+            body="Аралық бақылау **8-аптада**, онлайн сабақ уақытында өтеді.",
+        )
+        office = User.objects.get(username="demo-office")
+        university = chat_forums.university_announcements()
+        university.course, university.can_start = None, True
+        chat_forums.thread_start(
+            forum=university,
+            author=office,
+            title="Қысқы емтихан сессиясы",
+            body="Қысқы емтихан сессиясы желтоқсанның соңғы аптасында басталады. Кестені курстың бетінен қараңыз.",
+        )
         direct = chat_services.direct_room(teacher, student)
         chat_services.message_post(
             room=direct, author=teacher, body="Ерлан, өткен аптадағы орындауың жақсы болды. Темпті сақта."
