@@ -15,16 +15,24 @@ from .conftest import log_in
 
 # Words that are the same in every language here: the product's name, format and app names in help texts.
 # (The footer's language switch names each language in itself, so it is left out of the text checked.)
-SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https", "Google", "Microsoft", "Authenticator", "FreeOTP"}
+SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https", "Google", "Microsoft", "Authenticator", "FreeOTP"} | {
+    "BigBlueButton",
+    "Jitsi",
+    "Meet",
+    "Zoom",
+    "Webex",
+    "WhatsApp",
+    "Outlook",
+}
 
 
 def page_text(page) -> str:
-    # The menu and the page's content; the time-zone list (IANA names such as Europe/Berlin) and text marked
-    # with another lang attribute are left out.
+    # The menu and the page's content; the time-zone list (IANA names such as Europe/Berlin), identifiers marked
+    # translate="no" and text marked with another lang attribute are left out.
     return page.evaluate(
         """() => [document.querySelector('nav'), document.querySelector('main')].map(node => {
             const copy = node.cloneNode(true);
-            copy.querySelectorAll('select[name=time_zone]').forEach(s => s.remove());
+            copy.querySelectorAll('select[name=time_zone], [translate=no]').forEach(s => s.remove());
             // Text marked as being in another language (a language's own name) is that language's.
             copy.querySelectorAll('[lang]').forEach(e => { if (e.lang !== document.documentElement.lang) e.remove(); });
             document.body.appendChild(copy);
@@ -72,6 +80,29 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
     student = UserFactory(roles=",student,", last_name="Сейітов", first_name="Ерлан", username="student1")
     enrol(student, course)
     sources = english_source_strings()
+    # Classes, chat and forums have something to show.
+    import datetime
+
+    from django.utils import timezone
+
+    from ustaz.discussions import forums
+    from ustaz.discussions.models import ForumKind
+    from ustaz.live import services as live_services
+
+    held, coming = live_services.class_schedule(
+        course=course,
+        by=teacher,
+        title="Сольфеджио",
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+        duration_minutes=80,
+        format="online",
+        provider="link",
+        link="https://meet.example.com/x",
+        repeat_until=(timezone.now() + datetime.timedelta(days=1)).date(),
+    )
+    forum = forums.course_forum(course, ForumKind.DISCUSSION)
+    forum.can_start = True
+    thread = forums.thread_start(forum=forum, author=student, title="Сұрақ", body="Мәтін")
 
     for user, paths in (
         (
@@ -83,6 +114,13 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 "/me/",
                 "/accounts/2fa/",
                 "/accounts/password/change/",
+                f"/courses/{course.pk}/classes/",
+                f"/courses/{course.pk}/classes/{coming.pk}/",
+                "/calendar/",
+                "/chat/",
+                f"/courses/{course.pk}/forum/",
+                f"/forums/threads/{thread.pk}/",
+                f"/courses/{course.pk}/announcements/",
             ],
         ),
         (
@@ -92,6 +130,14 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 f"/courses/{course.pk}/",
                 f"/courses/{course.pk}/materials/new/?kind=file",
                 f"/courses/{course.pk}/materials/{page_material.pk}/edit/",
+                f"/courses/{course.pk}/classes/",
+                f"/courses/{course.pk}/classes/new/",
+                f"/courses/{course.pk}/classes/{held.pk}/",
+                f"/courses/{course.pk}/classes/{held.pk}/attendance/",
+                f"/courses/{course.pk}/classes/attendance/",
+                f"/courses/{course.pk}/chat/",
+                f"/forums/threads/{thread.pk}/",
+                f"/courses/{course.pk}/announcements/",
             ],
         ),
     ):

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,9 +66,9 @@ class ClassForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["groups"].queryset = course.groups.order_by("name")
         self.fields["provider"].choices = provider_choices()
         self.fields["provider"].required = False
-        self.fields["starts_at"].help_text = _("In your time zone (%(zone)s).") % {
-            "zone": timezone.get_current_timezone_name()
-        }
+        self.fields["starts_at"].help_text = format_html(
+            '{} <span translate="no">{}</span>', _("In your time zone:"), timezone.get_current_timezone_name()
+        )
         self.fields["duration_minutes"].widget.attrs.update({"min": 10, "max": 600})
         self.fields["format"].choices = Format.choices
         if self.instance.pk:

@@ -278,3 +278,21 @@ def test_a_client_asking_from_past_the_last_message_still_gets_new_ones(course, 
 
     synced, got = run(scenario())
     assert synced["upto"] == 1 and got["message"]["body"] == "new"
+
+
+def test_a_direct_conversation_is_only_its_two_people(course, teacher, student, other_student, office):
+    direct = services.direct_room(student, teacher)
+    services.message_post(room=direct, author=teacher, body="жеке")
+
+    async def scenario():
+        refused = {}
+        for name, user in [("other student", other_student), ("office", office)]:
+            refused[name] = (await connect(user, direct)).refused
+        own = await connect(student, direct)
+        seen, _ = await messages_until_synced(own)
+        await own.disconnect()
+        return refused, seen
+
+    refused, seen = run(scenario())
+    assert refused == {"other student": 4404, "office": 4404}
+    assert [m["body"] for m in seen] == ["жеке"]
