@@ -23,6 +23,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Messages made outside a request (services called by a test) come in English, whatever language an
+    # earlier test's request left active in this thread.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(request):
     # Rate limits live in the cache: each test that touches the database starts with none counted.
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(

@@ -21,24 +21,8 @@ import sys
 import time
 import uuid
 
-import httpx
+from common import log_in
 from websockets.asyncio.client import connect
-
-DEMO_PASSWORD = "ustaz-demo"  # noqa: S105 - the demo university's documented password
-
-
-def log_in(base: str, login: str) -> httpx.Client | None:
-    client = httpx.Client(base_url=base, timeout=30)
-    client.get("/accounts/login/")
-    response = client.post(
-        "/accounts/login/",
-        data={"login": login, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")},
-        headers={"Referer": f"{base}/accounts/login/"},
-    )
-    if response.status_code != 302:
-        client.close()
-        return None
-    return client
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from common import log_in
 
 HERE = Path(__file__).resolve().parent
-DEMO_PASSWORD = "ustaz-demo"  # noqa: S105 - the demo university's documented password
 
 
 @dataclass
@@ -39,20 +39,7 @@ class Student:
     classes: str
     feed: str
     forum: str
-
-
-def log_in(base: str, login: str) -> httpx.Client | None:
-    client = httpx.Client(base_url=base, timeout=30)
-    client.get("/accounts/login/")
-    response = client.post(
-        "/accounts/login/",
-        data={"login": login, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")},
-        headers={"Referer": f"{base}/accounts/login/"},
-    )
-    if response.status_code != 302 or "sessionid" not in client.cookies:
-        client.close()
-        return None
-    return client
+    assignment: str
 
 
 def prepare_student(base: str, login: str) -> Student | None:
@@ -74,7 +61,10 @@ def prepare_student(base: str, login: str) -> Student | None:
         page_title = re.search(r"<h1[^>]*>([^<]+)</h1>", page.text).group(1).strip()
         feed = re.search(r'id="feed-url" value="https?://[^/"]+([^"]+)"', client.get("/calendar/").text)
         forum = client.get(courses[0] + "forum/").headers.get("Location", "")
-        if feed is None or not forum:
+        assignments = re.findall(
+            r'href="(/courses/\d+/assignments/\d+/)"', client.get(courses[0] + "assignments/").text
+        )
+        if feed is None or not forum or not assignments:
             return None
         cookie = f"sessionid={client.cookies['sessionid']}"
         return Student(
@@ -88,6 +78,7 @@ def prepare_student(base: str, login: str) -> Student | None:
             classes=courses[0] + "classes/",
             feed=feed.group(1),
             forum=forum,
+            assignment=assignments[0],
         )
     finally:
         client.close()
@@ -192,6 +183,7 @@ def main() -> int:
         "calendar feed (.ics)": [("", s.feed, "BEGIN:VCALENDAR") for s in students],
         "chat rooms": [(s.cookie, "/chat/", 'id="rooms"') for s in students],
         "course forum": [(s.cookie, s.forum, 'id="threads"') for s in students],
+        "an assignment": [(s.cookie, s.assignment, "<h1") for s in students],
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content

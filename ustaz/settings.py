@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ustaz.notifications",
     "ustaz.live",
     "ustaz.discussions",
+    "ustaz.assignments",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -290,7 +291,7 @@ ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
 
 # --- Daily jobs, queued by `manage.py clock` at their hour (University time) -------------------------
 DIGEST_HOUR = envint("USTAZ_DIGEST_HOUR", 18)
-SCHEDULE = [("ustaz.notifications.tasks.digest_send", DIGEST_HOUR)]
+SCHEDULE = [("ustaz.notifications.tasks.digest_send", DIGEST_HOUR), ("ustaz.assignments.tasks.due_soon_notify", 9)]
 
 # --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,
@@ -357,6 +358,10 @@ LIVE_LATE_AFTER_MINUTES = envint("USTAZ_LIVE_LATE_AFTER_MINUTES", 15)
 WS_PORT = envint("USTAZ_WS_PORT", envint("USTAZ_PORT", 8000) + 1)
 WS_URL = env("USTAZ_WS_URL")
 CHAT_MAX_ATTACHMENT_MB = envint("USTAZ_CHAT_MAX_ATTACHMENT_MB", 50)
+
+# --- Assignments ----------------------------------------------------------------------------------------
+ASSIGNMENT_MAX_UPLOAD_MB = envint("USTAZ_ASSIGNMENT_MAX_UPLOAD_MB", 4096)  # the ceiling of any assignment's limit
+ASSIGNMENT_UPLOAD_CHUNK_MB = envint("USTAZ_ASSIGNMENT_UPLOAD_CHUNK_MB", 8)  # what the page sends per request
 
 # Shown in the footer and in credential slips.
 UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ustaz.notifications.urls")),
     path("", include("ustaz.live.urls")),
     path("", include("ustaz.discussions.urls")),
+    path("", include("ustaz.assignments.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

@@ -76,7 +76,7 @@ def test_students_message_reaches_the_teacher_and_survives_a_server_outage(brows
             page.goto(f"/courses/{course.pk}/chat/")
         # Both connected (the status line clears once the socket is open).
         for page in (teacher_page, student_page):
-            page.wait_for_function("document.getElementById('chat-status').textContent === ''")
+            page.wait_for_function("() => document.getElementById('chat-status').textContent === ''")
 
         student_page.locator("#chat-body").fill("Сәлеметсіз бе! <script>alert(1)</script>")
         student_page.locator("#chat-body").press("Enter")

@@ -77,6 +77,7 @@ def material_file(request: HttpRequest, pk: int, material_pk: int) -> HttpRespon
         filename=material.file_name,
         content_type=material.content_type,
         inline=request.GET.get("inline") == "1",
+        request=request,
     )
 
 

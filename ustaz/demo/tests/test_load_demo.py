@@ -62,6 +62,14 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
 
     assert Thread.objects.filter(forum__course__enrolments__student=student, post_count__gte=3).exists()
     assert Thread.objects.filter(forum__course__isnull=True).exists()  # the University's announcements
+    # Assignments: demo-student's recording reviewed (with a time-coded comment), two waiting for review.
+    from ustaz.assignments import selectors as assignment_selectors
+    from ustaz.assignments.models import Comment, Review
+
+    assert Review.objects.filter(submission__student=student).exists()
+    assert Comment.objects.filter(file__submission__student=student, start=2.0).exists()
+    teacher = User.objects.get(username="demo-teacher")
+    assert len(assignment_selectors.review_queue(teacher)) == 2
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,6 +32,9 @@ from ustaz.academics.models import (
 )
 from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
+from ustaz.assignments import media as assignment_media
+from ustaz.assignments import services as assignment_services
+from ustaz.assignments.models import Assignment, Submission, SubmissionFile
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.discussions import forums as chat_forums
@@ -349,6 +353,7 @@ class Command(BaseCommand):
         ins_courses = [c for c in courses if c.groups.filter(pk=groups_by_key[(programmes[0].code, 2)].pk).exists()]
         self.add_classes(ins_courses)
         self.add_chat(ins_courses[0])
+        self.add_assignments(ins_courses[0], wav)
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -473,6 +478,71 @@ class Command(BaseCommand):
                 upcoming = [c for c in online if c.starts_at > timezone.now() + datetime.timedelta(days=7)]
                 if upcoming:
                     LiveClass.objects.filter(pk=upcoming[0].pk).update(status=ClassStatus.CANCELLED)
+
+    def add_assignments(self, course: Course, wav: bytes) -> None:
+        """A recording to hand in (demo-student's reviewed, with a comment at 0:02 and the grade in the
+        journal; two classmates' waiting in demo-teacher's queue) and a written essay due in three days."""
+        teacher = course.teachers.order_by("pk").first()
+        student = User.objects.get(username="demo-student")
+        classmates = list(User.objects.filter(enrolments__course=course).exclude(pk=student.pk).order_by("pk")[3:5])
+        column = GradeItem.objects.filter(course=course, kind=ItemKind.CURRENT).order_by("position").last()
+        now = timezone.now()
+        recording = assignment_services.assignment_save(
+            assignment=Assignment(
+                course=course,
+                title="Гамма мен этюд: аудиожазба",
+                instructions="Гамманы және №3 этюдті орындап, **аудиоға** жазыңыз. Телефон жеткілікті.",
+                kind="audio",
+                accepts=["audio", "video"],
+                opens_at=now - datetime.timedelta(days=10),
+                due_at=now - datetime.timedelta(days=2),
+                late_policy="penalty",
+                late_penalty_percent=10,
+                grade_item=column,
+            ),
+            by=teacher,
+            criteria=[
+                {"title": "Интонация", "levels": [{"title": "әлсіз", "points": 10}, {"title": "жақсы", "points": 50}]},
+                {"title": "Ырғақ", "levels": [{"title": "әлсіз", "points": 10}, {"title": "жақсы", "points": 50}]},
+            ],
+        )
+        assignment_services.assignment_save(
+            assignment=Assignment(
+                course=course,
+                title="Эссе: күй өнерінің тарихы",
+                instructions="Бір күйшінің шығармашылығы туралы 2–3 беттік эссе жазыңыз.",
+                kind="written",
+                accepts=["document", "pdf"],
+                opens_at=now - datetime.timedelta(days=1),
+                due_at=now + datetime.timedelta(days=3),
+                late_policy="accept",
+            ),
+            by=teacher,
+        )
+        for n, person in enumerate([student, *classmates]):
+            submission = Submission.objects.create(assignment=recording, student=person, version=1, text="")
+            name = f"assignments/demo/{person.pk}/gamma.wav"
+            stored = default_storage.save(name, ContentFile(wav))
+            item = SubmissionFile.objects.create(
+                submission=submission,
+                file=stored,
+                name="гамма.wav",
+                size=len(wav),
+                category="audio",
+                content_type="audio/wav",
+            )
+            assignment_media.process(item)
+            if n == 0:
+                assignment_services.comment_add(
+                    file=item, author=teacher, text="Мұнда интонация сәл төмен — құлақпен тексеріңіз.", start=2.0
+                )
+                criteria = list(recording.criteria.all())
+                assignment_services.review_save(
+                    submission=submission,
+                    reviewer=teacher,
+                    feedback="Жалпы жақсы. Ырғақ тұрақты, интонацияға назар аударыңыз.",
+                    rubric={criteria[0].pk: 0, criteria[1].pk: 1},
+                )
 
     def add_chat(self, course: Course) -> None:
         """A conversation in demo-student's first course, and a direct message from the teacher to them."""

@@ -1,0 +1,21 @@
+"""Background work of assignments: preparing each handed-in file, and the daily "due soon" notices."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import media, services
+from .models import SubmissionFile
+
+
+@task()
+def file_process(file_pk: int) -> str:
+    item = SubmissionFile.objects.filter(pk=file_pk).first()
+    if item is None:
+        return "gone"
+    return media.process(item).processing
+
+
+@task()
+def due_soon_notify() -> int:
+    return services.due_soon_notify()

@@ -1,0 +1,249 @@
+"""Assignments through their pages, per role: setting one, handing in versions, reviewing with comments and a
+rubric, the grade in the gradebook (audited), the queue, the notices; nobody sees what is not theirs."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from testkit import media as make
+from testkit.factories import UserFactory, enrol
+from ustaz.accounts.models import Role
+from ustaz.assignments import services
+from ustaz.assignments.models import Comment, LatePolicy, Review, Submission
+from ustaz.grades.models import Grade, GradeChange, GradeItem, ItemKind, Period
+from ustaz.notifications.models import Notification
+
+from .helpers import a_submission, an_assignment, stored_file
+
+
+@pytest.fixture
+def column(course):
+    return GradeItem.objects.create(
+        course=course, kind=ItemKind.CURRENT, period=Period.FIRST, title="Этюдтер", max_points=100, position=1
+    )
+
+
+def test_the_teacher_sets_an_assignment_with_a_rubric(as_user, course, teacher, student, column):
+    response = as_user(teacher).post(
+        reverse("assignments:create", args=[course.pk]),
+        {
+            "title": "Этюд бейнеге",
+            "kind": "video",
+            "instructions": "Орындап, **түсіріңіз**. <script>x</script>",
+            "accepts": ["video"],
+            "max_size_mb": 4096,
+            "allows_text": "on",
+            "opens_at": "2026-11-01T09:00",
+            "due_at": "2099-12-01T23:59",
+            "late_policy": "penalty",
+            "late_penalty_percent": 20,
+            "allows_resubmission": "on",
+            "max_points": 100,
+            "grade_item": column.pk,
+            "rubric": "Техника: әлсіз=0; орташа=20; жақсы=40\nМузыкалылық: әлсіз=0; жақсы=60",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = services.Assignment.objects.get(title="Этюд бейнеге")
+    assert assignment.max_points == 100 and [c.title for c in assignment.criteria.all()] == ["Техника", "Музыкалылық"]
+    assert (
+        "<strong>түсіріңіз</strong>" in assignment.instructions_html and "<script" not in assignment.instructions_html
+    )
+    page = as_user(student).get(reverse("assignments:assignment", args=[course.pk, assignment.pk])).content.decode()
+    assert "Этюд бейнеге" in page and 'id="submit-form"' in page
+    bad = as_user(teacher).post(
+        reverse("assignments:create", args=[course.pk]),
+        {
+            "title": "x",
+            "kind": "video",
+            "rubric": "Техника әлсіз",
+            "max_size_mb": 1,
+            "max_points": 10,
+            "opens_at": "2026-11-01T09:00",
+            "due_at": "2026-12-01T09:00",
+            "late_policy": "accept",
+            "late_penalty_percent": 0,
+        },
+    )
+    assert "Line 1" in bad.content.decode()
+
+
+def test_who_sees_what(as_user, course, teacher, student, other_student, office, ict):
+    assignment = an_assignment(course, teacher)
+    classmate = UserFactory(roles=f",{Role.STUDENT},")
+    enrol(classmate, course)
+    mine = a_submission(assignment, student)
+    item = stored_file(mine, "этюд.pdf", make.small_pdf(1))
+    theirs = a_submission(assignment, classmate)
+    page = reverse("assignments:assignment", args=[course.pk, assignment.pk])
+    for user, status in [(student, 200), (teacher, 200), (office, 200), (other_student, 404), (ict, 404)]:
+        assert as_user(user).get(page).status_code == status, user
+    submission_url = reverse("assignments:submission", args=[mine.pk])
+    file_url = reverse("assignments:file", args=[item.pk])
+    for user, status in [(student, 200), (teacher, 200), (classmate, 404), (other_student, 404), (ict, 404)]:
+        assert as_user(user).get(submission_url).status_code == status, user
+        assert as_user(user).get(file_url).status_code == status, user
+    assert as_user(student).get(reverse("assignments:submission", args=[theirs.pk])).status_code == 404
+    # Comments and reviews are the teacher's to write.
+    comment_url = reverse("assignments:comment", args=[item.pk])
+    assert as_user(student).post(comment_url, "{}", content_type="application/json").status_code == 403
+    assert as_user(student).post(submission_url, {"points": 100}).status_code == 403
+    assert as_user(student).get(reverse("assignments:edit", args=[course.pk, assignment.pk])).status_code == 403
+    assert (
+        as_user(other_student).post(reverse("assignments:submit", args=[course.pk, assignment.pk])).status_code == 404
+    )
+    # The teacher's overview lists the class; a student's page does not.
+    assert classmate.full_name in as_user(teacher).get(page).content.decode()
+    assert classmate.full_name not in as_user(student).get(page).content.decode()
+
+
+def test_a_review_with_time_coded_comments_and_a_grade_into_the_gradebook(
+    as_user, course, teacher, student, column, tmp_path
+):
+    assignment = an_assignment(course, teacher, grade_item=column, max_points=Decimal(50))
+    submission = a_submission(assignment, student)
+    from ustaz.assignments import media
+
+    item = media.process(stored_file(submission, "recital.mp4", make.video(tmp_path / "r.mp4", seconds=5).read_bytes()))
+    comment = as_user(teacher).post(
+        reverse("assignments:comment", args=[item.pk]),
+        json.dumps({"text": "Темп асығыс", "start": 3.0}),
+        content_type="application/json",
+    )
+    assert comment.status_code == 201 and comment.json()["start"] == 3.0
+    outside = as_user(teacher).post(
+        reverse("assignments:comment", args=[item.pk]),
+        json.dumps({"text": "x", "start": 99}),
+        content_type="application/json",
+    )
+    assert outside.status_code == 400 and "outside the recording" in outside.json()["error"]
+    response = as_user(teacher).post(
+        reverse("assignments:submission", args=[submission.pk]), {"points": "40", "feedback": "Жақсы, бірақ темп."}
+    )
+    assert response.status_code == 302
+    # 40 of 50 is 80 of the column's 100, posted through the gradebook's service and kept in its history.
+    assert Grade.objects.get(item=column, student=student).points == Decimal(80)
+    change = GradeChange.objects.get(item=column, student=student)
+    assert change.source == "assignment" and change.changed_by == teacher
+    assert Notification.objects.filter(user=student, kind="assignments.reviewed").exists()
+    page = as_user(student).get(reverse("assignments:submission", args=[submission.pk])).content.decode()
+    assert "Жақсы, бірақ темп." in page
+    comments = json.loads(page.split('id="comments-data" type="application/json">')[1].split("</script>")[0])
+    assert comments[str(item.pk)][0]["text"] == "Темп асығыс" and comments[str(item.pk)][0]["start"] == 3.0
+
+
+def test_rubric_points_and_the_late_penalty(course, teacher, student, column):
+    assignment = an_assignment(
+        course,
+        teacher,
+        grade_item=column,
+        late_policy=LatePolicy.PENALTY,
+        late_penalty_percent=10,
+        criteria=[
+            {"title": "Техника", "levels": [{"title": "әлсіз", "points": 0}, {"title": "жақсы", "points": 40}]},
+            {"title": "Музыкалылық", "levels": [{"title": "әлсіз", "points": 10}, {"title": "жақсы", "points": 60}]},
+        ],
+    )
+    assignment.refresh_from_db()
+    assert assignment.max_points == 100
+    late = a_submission(assignment, student, is_late=True)
+    criteria = list(assignment.criteria.all())
+    with pytest.raises(Exception, match="every criterion"):
+        services.review_save(submission=late, reviewer=teacher, feedback="", rubric={criteria[0].pk: 1})
+    review = services.review_save(
+        submission=late, reviewer=teacher, feedback="", rubric={criteria[0].pk: 1, criteria[1].pk: 1}
+    )
+    assert review.points == Decimal("90.0")  # 100, less 10% for lateness
+    assert Grade.objects.get(item=column, student=student).points == Decimal("90.0")
+
+
+def test_resubmission_is_a_new_version_and_earlier_ones_stay(course, teacher, student):
+    assignment = an_assignment(course, teacher, allows_text=True)
+    first = services.submission_submit(assignment=assignment, student=student, text="Бірінші нұсқа")
+    Comment.objects.create(file=stored_file(first, "a.pdf", make.small_pdf(1)), author=teacher, text="түзет", page=1)
+    second = services.submission_submit(assignment=assignment, student=student, text="Екінші нұсқа")
+    assert (first.version, second.version) == (1, 2)
+    assert Submission.objects.get(pk=first.pk).text == "Бірінші нұсқа" and Comment.objects.count() == 1
+    assignment.allows_resubmission = False
+    assignment.save()
+    with pytest.raises(Exception, match="no resubmission"):
+        services.submission_submit(assignment=assignment, student=student, text="Үшінші")
+
+
+def test_late_work_is_refused_when_the_assignment_says_so(course, teacher, student):
+    past = timezone.now() - datetime.timedelta(hours=1)
+    assignment = an_assignment(
+        course, teacher, opens_at=past - datetime.timedelta(days=3), due_at=past, late_policy=LatePolicy.REFUSE
+    )
+    with pytest.raises(Exception, match="no late work"):
+        services.submission_submit(assignment=assignment, student=student, text="кеш")
+    accepting = an_assignment(course, teacher, opens_at=past - datetime.timedelta(days=3), due_at=past)
+    assert services.submission_submit(assignment=accepting, student=student, text="кеш").is_late
+
+
+def test_the_queue_is_oldest_first_and_only_latest_unreviewed(
+    as_user, course, teacher, student, django_assert_max_num_queries
+):
+    assignment = an_assignment(course, teacher)
+    classmate = UserFactory(roles=f",{Role.STUDENT},")
+    enrol(classmate, course)
+    old = a_submission(assignment, classmate)
+    a_submission(assignment, student, version=1)
+    newest = a_submission(assignment, student, version=2)
+    reviewed = an_assignment(course, teacher, title="Басқа")
+    done = a_submission(reviewed, classmate)
+    Review.objects.create(submission=done, reviewer=teacher, points=10)
+    client = as_user(teacher)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("assignments:queue")).content.decode()
+    assert page.index(classmate.full_name) < page.index(student.full_name)
+    assert reverse("assignments:submission", args=[newest.pk]) in page
+    assert reverse("assignments:submission", args=[old.pk]) in page
+    assert reverse("assignments:submission", args=[done.pk]) not in page
+    assert as_user(student).get(reverse("assignments:queue")).content.decode().count("<tr>") == 2  # head + empty
+
+
+def test_handing_in_tells_the_teachers_and_due_soon_tells_who_has_not(course, teacher, student):
+    classmate = UserFactory(roles=f",{Role.STUDENT},")
+    enrol(classmate, course)
+    assignment = an_assignment(course, teacher, due_at=timezone.now() + datetime.timedelta(hours=5))
+    services.submission_submit(assignment=assignment, student=student, text="дайын")
+    assert Notification.objects.filter(user=teacher, kind="assignments.submitted").exists()
+    assert services.due_soon_notify() == 1
+    assert Notification.objects.filter(user=classmate, kind="assignments.due_soon").exists()
+    assert not Notification.objects.filter(user=student, kind="assignments.due_soon").exists()
+
+
+def test_the_overview_queries_do_not_grow(as_user, course, teacher, django_assert_max_num_queries):
+    assignment = an_assignment(course, teacher)
+    url = reverse("assignments:assignment", args=[course.pk, assignment.pk])
+    client = as_user(teacher)
+    for n in range(8):
+        pupil = UserFactory(roles=f",{Role.STUDENT},")
+        enrol(pupil, course)
+        submission = a_submission(assignment, pupil)
+        if n % 2:
+            Review.objects.create(submission=submission, reviewer=teacher, points=n)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_recordings_are_served_in_ranges_so_players_can_seek(as_user, course, teacher, student):
+    assignment = an_assignment(course, teacher)
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    item = stored_file(a_submission(assignment, student), "x.pdf", b"%PDF-" + data)
+    url = reverse("assignments:file", args=[item.pk])
+    whole = as_user(teacher).get(url)
+    assert whole["Accept-Ranges"] == "bytes"
+    part = as_user(teacher).get(url, HTTP_RANGE="bytes=5-14")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == data[:10]
+    assert part["Content-Range"] == f"bytes 5-14/{len(data) + 5}"
+    tail = as_user(teacher).get(url, HTTP_RANGE="bytes=-4")
+    assert b"".join(tail.streaming_content) == data[-4:]
+    assert as_user(teacher).get(url, HTTP_RANGE="bytes=999999-").status_code == 416
