@@ -15,15 +15,19 @@ from .conftest import log_in
 
 # Words that are the same in every language here: the product's name, format and app names in help texts.
 # (The footer's language switch names each language in itself, so it is left out of the text checked.)
-SAME_IN_EVERY_LANGUAGE = {"Ustaz", "Markdown", "https", "Google", "Microsoft", "Authenticator", "FreeOTP"} | {
-    "BigBlueButton",
-    "Jitsi",
-    "Meet",
-    "Zoom",
-    "Webex",
-    "WhatsApp",
-    "Outlook",
-}
+SAME_IN_EVERY_LANGUAGE = (
+    {"Ustaz", "Markdown", "https", "Google", "Microsoft", "Authenticator", "FreeOTP"}
+    | {
+        "BigBlueButton",
+        "Jitsi",
+        "Meet",
+        "Zoom",
+        "Webex",
+        "WhatsApp",
+        "Outlook",
+    }
+    | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX"}
+)  # file formats
 
 
 def page_text(page) -> str:
@@ -103,6 +107,22 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
     forum = forums.course_forum(course, ForumKind.DISCUSSION)
     forum.can_start = True
     thread = forums.thread_start(forum=forum, author=student, title="Сұрақ", body="Мәтін")
+    from ustaz.assignments import services as assignment_services
+    from ustaz.assignments.models import Assignment
+
+    assignment = assignment_services.assignment_save(
+        assignment=Assignment(
+            course=course,
+            title="Этюд",
+            kind="mixed",
+            accepts=["audio", "video", "pdf"],
+            opens_at=timezone.now() - datetime.timedelta(days=1),
+            due_at=timezone.now() + datetime.timedelta(days=2),
+            late_policy="accept",
+        ),
+        by=teacher,
+    )
+    handed_in = assignment_services.submission_submit(assignment=assignment, student=student, text="Жауап")
 
     for user, paths in (
         (
@@ -121,6 +141,9 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 f"/courses/{course.pk}/forum/",
                 f"/forums/threads/{thread.pk}/",
                 f"/courses/{course.pk}/announcements/",
+                f"/courses/{course.pk}/assignments/",
+                f"/courses/{course.pk}/assignments/{assignment.pk}/",
+                f"/submissions/{handed_in.pk}/",
             ],
         ),
         (
@@ -138,6 +161,10 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 f"/courses/{course.pk}/chat/",
                 f"/forums/threads/{thread.pk}/",
                 f"/courses/{course.pk}/announcements/",
+                f"/courses/{course.pk}/assignments/new/",
+                f"/courses/{course.pk}/assignments/{assignment.pk}/",
+                f"/submissions/{handed_in.pk}/",
+                "/reviews/",
             ],
         ),
     ):

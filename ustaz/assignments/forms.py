@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ustaz.core.forms import BootstrapFormMixin
+from ustaz.core.forms import BootstrapFormMixin, MultipleFileField
 from ustaz.grades.models import GradeItem
 
 from .models import Assignment
@@ -59,6 +59,11 @@ class AssignmentForm(BootstrapFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=gettext_lazy("Checked by each file's content, not its name. None: what the kind takes."),
+    )
+    files = MultipleFileField(
+        label=gettext_lazy("Files of the instructions"),
+        required=False,
+        help_text=gettext_lazy("A score, a text, an example recording: added to the ones already there."),
     )
     rubric = forms.CharField(
         label=gettext_lazy("Rubric"),

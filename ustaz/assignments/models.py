@@ -78,6 +78,26 @@ class Assignment(models.Model):
         return self.title
 
 
+def instructions_upload_to(instance: AssignmentFile, filename: str) -> str:
+    return f"assignments/{instance.assignment_id}/instructions/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
+class AssignmentFile(models.Model):
+    """A file of the instructions (a score to learn, a text to analyse, an example recording)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=instructions_upload_to, max_length=255)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Criterion(models.Model):
     """A rubric line: the levels a work may reach on it, each with its points."""
 

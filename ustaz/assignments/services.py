@@ -7,7 +7,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import User
+from ustaz.core.files import guess_content_type
 from ustaz.core.markup import render_markdown
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
@@ -26,6 +29,7 @@ from .apps import DUE_SOON, REVIEWED, SUBMITTED
 from .models import (
     KIND_ACCEPTS,
     Assignment,
+    AssignmentFile,
     Comment,
     Criterion,
     LatePolicy,
@@ -37,7 +41,13 @@ from .models import (
 
 
 @transaction.atomic
-def assignment_save(*, assignment: Assignment, by: User, criteria: Sequence[dict] | None = None) -> Assignment:
+def assignment_save(
+    *,
+    assignment: Assignment,
+    by: User,
+    criteria: Sequence[dict] | None = None,
+    files: Iterable[UploadedFile] = (),
+) -> Assignment:
     """Create or change an assignment (criteria: [{"title", "levels": [{"title", "points"}]}], or None to keep)."""
     if assignment.due_at <= assignment.opens_at:
         raise ValidationError({"due_at": _("The due time is after the opening time.")})
@@ -49,6 +59,16 @@ def assignment_save(*, assignment: Assignment, by: User, criteria: Sequence[dict
     if assignment.pk is None:
         assignment.created_by = by
     assignment.save()
+    limit = settings.MATERIAL_MAX_UPLOAD_MB * 1024 * 1024
+    for upload in files:
+        if upload.size > limit:
+            raise ValidationError(
+                {"files": _("%(name)s is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit // 1048576}}
+            )
+        name = (upload.name or "file").replace("/", "_")[-200:]
+        item = AssignmentFile(assignment=assignment, name=name, content_type=guess_content_type(name), size=upload.size)
+        item.file.save(name, upload, save=False)
+        item.save()
     if criteria is not None:
         assignment.criteria.all().delete()
         Criterion.objects.bulk_create(

@@ -19,7 +19,7 @@ from ustaz.core.files import serve_private_file
 
 from . import access, selectors, services
 from .forms import CATEGORY_LABELS, AssignmentForm, ReviewForm, SubmitForm
-from .models import Assignment, LatePolicy, Processing
+from .models import Assignment, AssignmentFile, LatePolicy, Processing
 from .uploads import limit_bytes
 
 
@@ -39,13 +39,18 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, course, assignment: Assignment) -> HttpResponse:
-    form = AssignmentForm(request.POST or None, instance=assignment, course=course)
+    form = AssignmentForm(request.POST or None, request.FILES or None, instance=assignment, course=course)
     if request.method == "POST" and form.is_valid():
         assignment = form.save(commit=False)
         assignment.course = course
         assignment.accepts = form.cleaned_data["accepts"]
         try:
-            services.assignment_save(assignment=assignment, by=request.user, criteria=form.cleaned_data["rubric"])
+            services.assignment_save(
+                assignment=assignment,
+                by=request.user,
+                criteria=form.cleaned_data["rubric"],
+                files=form.cleaned_data["files"],
+            )
         except ValidationError as error:
             for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -74,7 +79,12 @@ def edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
 @login_required
 def assignment(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = access.get_assignment_for(request.user, pk, assignment_pk)
-    context = {"course": assignment.course, "assignment": assignment, "criteria": list(assignment.criteria.all())}
+    context = {
+        "course": assignment.course,
+        "assignment": assignment,
+        "criteria": list(assignment.criteria.all()),
+        "instruction_files": list(assignment.files.all()),
+    }
     if assignment.can_review:
         context["rows"] = selectors.overview(assignment)
     if assignment.course.is_enrolled:
@@ -230,6 +240,22 @@ def file(request: HttpRequest, file_pk: int) -> HttpResponse:
         return serve_private_file(field, filename="page.jpg", content_type="image/jpeg", inline=True)
     if view:
         raise Http404
+    return serve_private_file(
+        item.file,
+        filename=item.name,
+        content_type=item.content_type,
+        inline=request.GET.get("inline") == "1",
+        request=request,
+    )
+
+
+@login_required
+def instructions_file(request: HttpRequest, pk: int, assignment_pk: int, file_pk: int) -> HttpResponse:
+    assignment = access.get_assignment_for(request.user, pk, assignment_pk)
+    try:
+        item = assignment.files.get(pk=file_pk)
+    except AssignmentFile.DoesNotExist:
+        raise Http404 from None
     return serve_private_file(
         item.file,
         filename=item.name,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from testkit import media as make
 from testkit.factories import UserFactory, enrol
 from ustaz.accounts.models import Role
-from ustaz.assignments import services
+from ustaz.assignments import selectors, services
 from ustaz.assignments.models import Comment, LatePolicy, Review, Submission
 from ustaz.grades.models import Grade, GradeChange, GradeItem, ItemKind, Period
 from ustaz.notifications.models import Notification
@@ -247,3 +247,58 @@ def test_recordings_are_served_in_ranges_so_players_can_seek(as_user, course, te
     tail = as_user(teacher).get(url, HTTP_RANGE="bytes=-4")
     assert b"".join(tail.streaming_content) == data[-4:]
     assert as_user(teacher).get(url, HTTP_RANGE="bytes=999999-").status_code == 416
+
+
+def test_a_teacher_of_another_course_sees_none_of_it(as_user, course, teacher, student):
+    from testkit.factories import CourseFactory
+
+    stranger = UserFactory(roles=f",{Role.TEACHER},")
+    CourseFactory().teachers.add(stranger)
+    assignment = an_assignment(course, teacher)
+    submission = a_submission(assignment, student)
+    item = stored_file(submission, "a.pdf", make.small_pdf(1))
+    for url in (
+        reverse("assignments:course", args=[course.pk]),
+        reverse("assignments:assignment", args=[course.pk, assignment.pk]),
+        reverse("assignments:submission", args=[submission.pk]),
+        reverse("assignments:file", args=[item.pk]),
+        reverse("assignments:uploads", args=[course.pk, assignment.pk]),
+    ):
+        assert as_user(stranger).get(url).status_code == 404, url
+    comment = reverse("assignments:comment", args=[item.pk])
+    assert as_user(stranger).post(comment, "{}", content_type="application/json").status_code == 404
+    assert submission.pk not in [s.pk for s in selectors.review_queue(stranger)]
+
+
+def test_a_region_comment_on_a_pdf_page(as_user, course, teacher, student):
+    assignment = an_assignment(course, teacher)
+    item = stored_file(a_submission(assignment, student), "score.pdf", make.small_pdf(2))
+    response = as_user(teacher).post(
+        reverse("assignments:comment", args=[item.pk]),
+        json.dumps({"text": "Мұнда лига жоқ", "page": 2, "region": {"x": 0.1, "y": 0.2, "w": 0.3, "h": 1.7}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["region"] == {"x": 0.1, "y": 0.2, "w": 0.3, "h": 1.0} and response.json()["page"] == 2
+    broken = as_user(teacher).post(
+        reverse("assignments:comment", args=[item.pk]),
+        json.dumps({"text": "x", "region": {"x": "left"}}),
+        content_type="application/json",
+    )
+    assert broken.status_code == 400
+
+
+def test_files_of_the_instructions_are_the_courses(as_user, course, teacher, student, other_student):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assignment = an_assignment(course, teacher)
+    services.assignment_save(
+        assignment=assignment, by=teacher, files=[SimpleUploadedFile("нота.pdf", b"%PDF-1.4 score")]
+    )
+    item = assignment.files.get()
+    page = as_user(student).get(reverse("assignments:assignment", args=[course.pk, assignment.pk])).content.decode()
+    url = reverse("assignments:instructions_file", args=[course.pk, assignment.pk, item.pk])
+    assert url in page and "нота.pdf" in page
+    response = as_user(student).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 score"
+    assert as_user(other_student).get(url).status_code == 404

@@ -183,3 +183,37 @@ def test_nobody_else_reaches_an_upload_or_the_endpoint(live_server, course, teac
     with translation.override("en"), pytest.raises(Exception, match="not finished uploading"):
         services.submission_submit(assignment=assignment, student=student, upload_ids=[upload_id_of(url)])
     assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["flac", "mp4", "jpeg", "pdf"])
+def test_every_kind_of_creative_work_goes_through_tus_and_is_prepared(
+    live_server, tmp_path, course, teacher, student, kind
+):
+    from ustaz.assignments.models import Processing
+
+    made = {
+        "flac": lambda: make.tone(tmp_path / "t.flac", seconds=2, codec="flac").read_bytes(),
+        "mp4": lambda: make.video(tmp_path / "v.mp4", seconds=3).read_bytes(),
+        "jpeg": make.jpeg_with_gps,
+        "pdf": lambda: make.small_pdf(2),
+    }[kind]()
+    assignment = an_assignment(course, teacher)
+    me = Session(live_server, student)
+    uploader = me.tus(endpoint(live_server, assignment)).uploader(
+        file_stream=io.BytesIO(made), chunk_size=20 * 1024, metadata={"filename": f"work.{kind}"}
+    )
+    uploader.upload()
+    assert stored_bytes(upload_id_of(uploader.url)) == made
+    submission = services.submission_submit(
+        assignment=assignment, student=student, upload_ids=[upload_id_of(uploader.url)]
+    )
+    item = SubmissionFile.objects.get(submission=submission)  # processed by the (immediate) task queue
+    assert item.processing == Processing.READY, item.failure
+    if kind == "flac":
+        assert item.rendition_type == "audio/mp4" and item.waveform
+    elif kind == "mp4":
+        assert item.poster and not item.rendition  # H.264 and AAC in MP4: played as it is
+    elif kind == "jpeg":
+        assert item.probe["location_removed"] and item.poster
+    else:
+        assert len(item.previews) == 2
