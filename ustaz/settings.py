@@ -291,7 +291,11 @@ ISSUED_PASSWORD_DAYS = envint("USTAZ_ISSUED_PASSWORD_DAYS", 14)
 
 # --- Daily jobs, queued by `manage.py clock` at their hour (University time) -------------------------
 DIGEST_HOUR = envint("USTAZ_DIGEST_HOUR", 18)
-SCHEDULE = [("ustaz.notifications.tasks.digest_send", DIGEST_HOUR), ("ustaz.assignments.tasks.due_soon_notify", 9)]
+SCHEDULE = [
+    ("ustaz.notifications.tasks.digest_send", DIGEST_HOUR),
+    ("ustaz.assignments.tasks.due_soon_notify", 9),
+    ("ustaz.assignments.tasks.uploads_clean", 3),
+]
 
 # --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import media, services
+from . import media, services, uploads
 from .models import SubmissionFile
 
 
@@ -19,3 +19,8 @@ def file_process(file_pk: int) -> str:
 @task()
 def due_soon_notify() -> int:
     return services.due_soon_notify()
+
+
+@task()
+def uploads_clean() -> int:
+    return uploads.uploads_clean()

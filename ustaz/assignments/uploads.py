@@ -165,3 +165,17 @@ def upload_delete(upload: Upload) -> None:
     if upload.stored_name and not upload.used:
         default_storage.delete(upload.stored_name)
     Upload.objects.filter(pk=upload.pk).delete()
+
+
+def uploads_clean(now=None, *, unfinished_days: int = 7, unused_days: int = 2) -> int:
+    """The daily job: uploads never finished within a week, and finished ones never handed in within two
+    days, are removed with their bytes. Returns how many."""
+    import datetime
+
+    now = now or timezone.now()
+    stale = list(
+        Upload.objects.filter(completed_at__isnull=True, created_at__lt=now - datetime.timedelta(days=unfinished_days))
+    ) + list(Upload.objects.filter(used=False, completed_at__lt=now - datetime.timedelta(days=unused_days)))
+    for upload in stale:
+        upload_delete(upload)
+    return len(stale)

@@ -302,3 +302,28 @@ def test_files_of_the_instructions_are_the_courses(as_user, course, teacher, stu
     response = as_user(student).get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 score"
     assert as_user(other_student).get(url).status_code == 404
+
+
+def test_stale_uploads_are_cleaned_with_their_bytes(course, teacher, student):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ustaz.assignments import uploads
+    from ustaz.assignments.models import Upload
+
+    assignment = an_assignment(course, teacher)
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    chunk = default_storage.save("uploads/test/000", ContentFile(b"%PDF-partial"))
+    unfinished = Upload.objects.create(
+        assignment=assignment, user=student, filename="a.pdf", length=100, chunks=[chunk]
+    )
+    stored = default_storage.save("assignments/test/b.pdf", ContentFile(b"%PDF-whole"))
+    unused = Upload.objects.create(
+        assignment=assignment, user=student, filename="b.pdf", length=10, offset=10, stored_name=stored
+    )
+    fresh = Upload.objects.create(assignment=assignment, user=student, filename="c.pdf", length=10)
+    Upload.objects.filter(pk__in=[unfinished.pk, unused.pk]).update(created_at=long_ago, completed_at=None)
+    Upload.objects.filter(pk=unused.pk).update(completed_at=long_ago)
+    assert uploads.uploads_clean() == 2
+    assert list(Upload.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not default_storage.exists(chunk) and not default_storage.exists(stored)
