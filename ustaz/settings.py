@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ustaz.live",
     "ustaz.discussions",
     "ustaz.assignments",
+    "ustaz.quizzes",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -296,6 +297,10 @@ SCHEDULE = [
     ("ustaz.assignments.tasks.due_soon_notify", 9),
     ("ustaz.assignments.tasks.uploads_clean", 3),
 ]
+
+# Jobs queued at every check of the clock (each minute): the testing centre's sweep of attempts past their
+# deadline.
+EVERY_MINUTE = ["ustaz.quizzes.tasks.attempts_close_overdue"]
 
 # --- Grading (rules.md): the University's choices, each with the default rules.md gives -------------
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,

@@ -26,8 +26,9 @@ SAME_IN_EVERY_LANGUAGE = (
         "WhatsApp",
         "Outlook",
     }
-    | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX"}
-)  # file formats
+    | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX"}  # file formats
+    | {"Platonus", "question", "variant", "Moodle", "GIFT", "Aiken", "Windows"}  # test-bank formats
+)
 
 
 def page_text(page) -> str:
@@ -123,6 +124,21 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
         by=teacher,
     )
     handed_in = assignment_services.submission_submit(assignment=assignment, student=student, text="Жауап")
+    from ustaz.quizzes import services as quiz_services
+    from ustaz.quizzes.models import Bank, Category, Section, Test
+
+    bank = Bank.objects.create(discipline=course.discipline, name="Банк")
+    quiz_services.bank_import(
+        bank=bank, category="Күй", raw="Кім? {=Құрманғазы ~Абай}\n\nЖылы? {#1856}\n".encode(), fmt="gift", by=teacher
+    )
+    quiz = Test.objects.create(
+        course=course,
+        title="Тест",
+        opens_at=timezone.now() - datetime.timedelta(hours=1),
+        closes_at=timezone.now() + datetime.timedelta(hours=1),
+        review="after_submit",
+    )
+    Section.objects.create(test=quiz, category=Category.objects.get(bank=bank), count=2)
 
     for user, paths in (
         (
@@ -144,6 +160,8 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 f"/courses/{course.pk}/assignments/",
                 f"/courses/{course.pk}/assignments/{assignment.pk}/",
                 f"/submissions/{handed_in.pk}/",
+                f"/courses/{course.pk}/tests/",
+                f"/courses/{course.pk}/tests/{quiz.pk}/",
             ],
         ),
         (
@@ -165,6 +183,10 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
                 f"/courses/{course.pk}/assignments/{assignment.pk}/",
                 f"/submissions/{handed_in.pk}/",
                 "/reviews/",
+                f"/courses/{course.pk}/tests/{quiz.pk}/",
+                f"/courses/{course.pk}/tests/new/",
+                "/banks/",
+                f"/banks/{bank.pk}/",
             ],
         ),
     ):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 
 from . import access
 from .models import Course, Term
@@ -54,3 +54,13 @@ def course_teachers(course: Course) -> list[User]:
             "id", "last_name", "first_name", "patronymic", "username", "email"
         )
     )
+
+
+def in_my_courses(user: User, field: str = "course") -> Q:
+    """A filter for rows whose `field` is a course the person studies in or teaches (none for other roles)."""
+    condition = Q(pk__in=[])
+    if user.has_role(Role.STUDENT):
+        condition |= Q(**{f"{field}__enrolments__student": user})
+    if user.has_role(Role.TEACHER):
+        condition |= Q(**{f"{field}__teachers": user})
+    return condition

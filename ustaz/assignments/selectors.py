@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ustaz.academics.models import Course, Enrolment
-from ustaz.accounts.models import Role, User
+from ustaz.academics.selectors import in_my_courses
+from ustaz.accounts.models import User
 from ustaz.core.calendar import Event
 
 from .models import Assignment, Comment, Review, Submission, SubmissionFile
@@ -77,11 +78,7 @@ def review_queue(user: User) -> list[Submission]:
 
 
 def calendar_events(user: User, start: datetime, end: datetime) -> list[Event]:
-    courses = Q(pk__in=[])
-    if user.has_role(Role.STUDENT):
-        courses |= Q(course__enrolments__student=user)
-    if user.has_role(Role.TEACHER):
-        courses |= Q(course__teachers=user)
+    courses = in_my_courses(user)
     due = (
         Assignment.objects.filter(courses, due_at__gte=start, due_at__lt=end)
         .select_related("course__discipline")

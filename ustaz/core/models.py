@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     MATERIAL_DELETED = "material.deleted", _("Material deleted")
     EXAM_RETAKE_OPENED = "grades.retake_opened", _("Exam retake opened")
     RESTUDY_ENROLLED = "grades.restudy_enrolled", _("Enrolled to study a discipline again")
+    QUIZ_REGRADED = "quizzes.regraded", _("Test question regraded")
 
 
 class AuditEvent(models.Model):

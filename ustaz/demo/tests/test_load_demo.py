@@ -70,6 +70,12 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert Comment.objects.filter(file__submission__student=student, start=2.0).exists()
     teacher = User.objects.get(username="demo-teacher")
     assert len(assignment_selectors.review_queue(teacher)) == 2
+    # A test open now, with classmates' attempts graded (statistics to see).
+    from ustaz.quizzes.models import Attempt, Test
+
+    quiz = Test.objects.get(course__enrolments__student=student)
+    assert Attempt.objects.filter(test=quiz, status="submitted").count() == 8
+    assert not Attempt.objects.filter(test=quiz, student=student).exists()
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

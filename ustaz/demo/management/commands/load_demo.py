@@ -48,6 +48,12 @@ from ustaz.live.models import Provider as LiveProvider
 from ustaz.live.models import Recording as LiveRecording
 from ustaz.materials.markup import render_markdown
 from ustaz.materials.models import Material, MaterialKind, Section
+from ustaz.quizzes import services as quiz_services
+from ustaz.quizzes.models import Answer as QuizAnswer
+from ustaz.quizzes.models import Bank as QuizBank
+from ustaz.quizzes.models import Category as QuizCategory
+from ustaz.quizzes.models import Section as QuizSection
+from ustaz.quizzes.models import Test as QuizTest
 
 DEMO_PASSWORD = "ustaz-demo"  # noqa: S105 - the documented password of the demo accounts
 DEMO_LOGINS = {
@@ -354,6 +360,7 @@ class Command(BaseCommand):
         self.add_classes(ins_courses)
         self.add_chat(ins_courses[0])
         self.add_assignments(ins_courses[0], wav)
+        self.add_test(ins_courses[0])
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -543,6 +550,44 @@ class Command(BaseCommand):
                     feedback="Жалпы жақсы. Ырғақ тұрақты, интонацияға назар аударыңыз.",
                     rubric={criteria[0].pk: 0, criteria[1].pk: 1},
                 )
+
+    def add_test(self, course: Course) -> None:
+        """A question bank imported from GIFT, a test open this week (demo-student has not taken it), and
+        eight classmates' finished attempts, so the teacher's statistics show."""
+        teacher = course.teachers.order_by("pk").first()
+        student = User.objects.get(username="demo-student")
+        bank = QuizBank.objects.create(discipline=course.discipline, name=f"{course.discipline.name_kk}: тест")
+        quiz_services.bank_import(bank=bank, category="Негіздер", raw=data.QUIZ_GIFT.encode(), fmt="gift", by=teacher)
+        now = timezone.now()
+        test = QuizTest.objects.create(
+            course=course,
+            title="Аралық бақылау: тест",
+            instructions="20 минут, бір әрекет. Жауаптар бірден сақталады.",
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + datetime.timedelta(days=6),
+            time_limit_minutes=20,
+            review="after_submit",
+            created_by=teacher,
+        )
+        QuizSection.objects.create(test=test, category=QuizCategory.objects.get(bank=bank), count=6)
+        classmates = User.objects.filter(enrolments__course=course).exclude(pk=student.pk).order_by("pk")[5:13]
+        rng = self.rng
+        for pupil in classmates:
+            attempt = quiz_services.attempt_start(test=test, student=pupil)
+            for answer in QuizAnswer.objects.filter(attempt=attempt).select_related("version__question"):
+                kind, key = answer.version.question.kind, answer.version.data
+                if rng.random() < 0.7:
+                    response = {
+                        "single": key.get("correct"),
+                        "truefalse": key.get("correct"),
+                        "numeric": key.get("answer"),
+                        "short": (key.get("answers") or [""])[0],
+                        "multiple": key.get("correct"),
+                    }.get(kind)
+                else:
+                    response = 0 if kind == "single" else None
+                quiz_services.answer_save(attempt=attempt, position=answer.position, response=response)
+            quiz_services.attempt_finish(attempt=attempt)
 
     def add_chat(self, course: Course) -> None:
         """A conversation in demo-student's first course, and a direct message from the teacher to them."""

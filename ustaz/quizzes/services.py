@@ -1,0 +1,345 @@
+"""Writes of the testing centre: banks imported and questions edited as new versions, attempts opened with a
+deadline the server keeps, every answer saved as it is given (the same save twice does no harm), attempts
+closed by the student or at the deadline by the worker, graded, and the result posted to the gradebook."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ustaz.academics.models import Enrolment
+from ustaz.accounts.models import User
+from ustaz.core.models import AuditAction
+from ustaz.core.services import audit_record
+from ustaz.grades import services as grades
+from ustaz.grades.models import GradeSource
+from ustaz.notifications import services as notifications
+
+from . import grading, importers
+from .apps import RESULT_READY
+from .models import (
+    Accommodation,
+    Answer,
+    Attempt,
+    AttemptEvent,
+    AttemptStatus,
+    Bank,
+    Category,
+    EventKind,
+    GradingMethod,
+    Question,
+    QuestionVersion,
+    Test,
+)
+
+SAVE_GRACE = datetime.timedelta(seconds=5)  # a save sent just before the deadline may arrive just after it
+
+
+# --- Banks -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: str = "auto", by: User) -> int:
+    """Read a file into the bank's category: every question or none (importers.ImportErrors with lines)."""
+    reader = importers.READERS.get(fmt)
+    if reader is None:
+        raise ValidationError(_("Unknown format."))
+    try:
+        text = importers.decode(raw, encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise importers.ImportErrors([(1, _("The file is not in the encoding chosen."))]) from None
+    parsed = reader(text)
+    target, _created = Category.objects.get_or_create(bank=bank, name=category.strip() or _("Imported"))
+    for item in parsed:
+        question = Question.objects.create(bank=bank, category=target, kind=item.kind)
+        version = QuestionVersion.objects.create(
+            question=question, number=1, text=item.text, data=item.data, feedback=item.feedback
+        )
+        Question.objects.filter(pk=question.pk).update(current=version)
+    return len(parsed)
+
+
+@transaction.atomic
+def question_edit(*, question: Question, text: str, data: dict, points: Decimal, by: User) -> QuestionVersion:
+    """A new version: attempts already given the old one keep it."""
+    number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = QuestionVersion.objects.create(question=question, number=number, text=text, data=data, points=points)
+    Question.objects.filter(pk=question.pk).update(current=version)
+    question.current = version
+    return version
+
+
+# --- Attempts ----------------------------------------------------------------------------------------------
+
+
+def window(test: Test, student: User) -> tuple[datetime.datetime, datetime.datetime, int]:
+    """When this student may take the test, and their extra minutes (accommodations, §1.5)."""
+    own = Accommodation.objects.filter(test=test, student=student).first()
+    if own is None:
+        return test.opens_at, test.closes_at, 0
+    return own.opens_at or test.opens_at, own.closes_at or test.closes_at, own.extra_minutes
+
+
+def attempts_left(test: Test, student: User) -> int:
+    return max(0, test.attempts_allowed - Attempt.objects.filter(test=test, student=student).count())
+
+
+def _draw(test: Test, rng: random.Random) -> list[dict]:
+    layout = []
+    for section in test.sections.select_related("category").order_by("pk"):
+        versions = list(
+            QuestionVersion.objects.filter(
+                question__category=section.category, question__is_archived=False, question__current_id=F("pk")
+            ).select_related("question")
+        )
+        if len(versions) < section.count:
+            raise ValidationError(
+                _("The category “%(category)s” has %(have)d questions; the test draws %(want)d.")
+                % {"category": section.category.name, "have": len(versions), "want": section.count}
+            )
+        for version in rng.sample(versions, section.count):
+            kind = version.question.kind
+            size = len(version.data.get("options") or version.data.get("items") or version.data.get("right") or [])
+            order = list(range(size))
+            if test.shuffle_options or kind == "ordering":
+                rng.shuffle(order)
+            layout.append({"version": version.pk, "kind": kind, "order": order})
+    return layout
+
+
+@transaction.atomic
+def attempt_start(*, test: Test, student: User, session_key: str = "", ip: str | None = None) -> Attempt:
+    """The open attempt, or a new one with its questions drawn and a deadline the server keeps."""
+    if not Enrolment.objects.filter(course_id=test.course_id, student=student).exists():
+        raise PermissionDenied
+    open_attempt = Attempt.objects.filter(test=test, student=student, status=AttemptStatus.OPEN).first()
+    if open_attempt is not None:
+        return open_attempt
+    now = timezone.now()
+    opens, closes, extra = window(test, student)
+    if now < opens:
+        raise ValidationError(_("The test is not open yet."))
+    if now >= closes:
+        raise ValidationError(_("The test is closed."))
+    if attempts_left(test, student) <= 0:
+        raise ValidationError(_("You have used all your attempts."))
+    deadline = min(now + datetime.timedelta(minutes=test.time_limit_minutes + extra), closes)
+    layout = _draw(test, random.Random())  # noqa: S311 - shuffling, not secrecy
+    number = (Attempt.objects.filter(test=test, student=student).aggregate(n=Max("number"))["n"] or 0) + 1
+    attempt = Attempt.objects.create(
+        test=test, student=student, number=number, deadline=deadline, layout=layout, session_key=session_key
+    )
+    Answer.objects.bulk_create(
+        [Answer(attempt=attempt, position=n, version_id=item["version"]) for n, item in enumerate(layout)]
+    )
+    AttemptEvent.objects.create(attempt=attempt, kind=EventKind.STARTED, ip_address=ip)
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.schedule_close(attempt.pk, deadline))
+    return attempt
+
+
+def _last_ip(attempt: Attempt) -> str | None:
+    return (
+        AttemptEvent.objects.filter(attempt=attempt, ip_address__isnull=False)
+        .order_by("-at", "-pk")
+        .values_list("ip_address", flat=True)
+        .first()
+    )
+
+
+def answer_save(
+    *,
+    attempt: Attempt,
+    position: int,
+    response,
+    flagged: bool | None = None,
+    session_key: str = "",
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Answer:
+    """Keep a student's answer. Saving the same answer again changes nothing; a save after the deadline, or
+    from another session than the one the attempt was opened in, is refused."""
+    now = now or timezone.now()
+    if attempt.session_key and session_key and session_key != attempt.session_key:
+        # Kept (outside the refused save's transaction) for the teacher's log.
+        AttemptEvent.objects.create(attempt=attempt, kind=EventKind.OTHER_DEVICE, ip_address=ip)
+        raise PermissionDenied(_("This attempt is open in another browser or device."))
+    with transaction.atomic():
+        return _answer_store(attempt, position, response, flagged, ip, now)
+
+
+def _answer_store(attempt: Attempt, position: int, response, flagged, ip, now) -> Answer:
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status != AttemptStatus.OPEN or now > attempt.deadline + SAVE_GRACE:
+        raise ValidationError(_("The time is up: the attempt is closed."), code="closed")
+    previous_ip = _last_ip(attempt)
+    try:
+        answer = Answer.objects.get(attempt=attempt, position=position)
+    except Answer.DoesNotExist:
+        raise ValidationError(_("No such question in this attempt.")) from None
+    changed = []
+    if response != answer.response:
+        answer.response = response
+        changed.append("response")
+    if flagged is not None and flagged != answer.flagged:
+        answer.flagged = flagged
+        changed.append("flagged")
+    if changed:
+        answer.save(update_fields=[*changed, "saved_at"])
+        AttemptEvent.objects.create(
+            attempt=attempt, kind=EventKind.SAVED, ip_address=ip, details={"position": position}
+        )
+    if ip and previous_ip not in (None, ip):
+        AttemptEvent.objects.create(attempt=attempt, kind=EventKind.IP_CHANGED, ip_address=ip)
+    return answer
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _grade_answers(attempt: Attempt) -> None:
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("version__question"))
+    total, maximum, pending = Decimal(0), Decimal(0), False
+    for answer in answers:
+        version = answer.version
+        maximum += version.points
+        fraction = grading.score(version.question.kind, version.data, answer.response)
+        if fraction is None:
+            if answer.points is None:
+                pending = True
+            else:
+                total += answer.points
+            continue
+        answer.points = _quantize(version.points * Decimal(str(fraction)))
+        total += answer.points
+    Answer.objects.bulk_update([a for a in answers if a.version.question.kind != "essay"], ["points"])
+    attempt.score, attempt.max_score, attempt.needs_grading = _quantize(total), maximum, pending
+
+
+@transaction.atomic
+def attempt_finish(*, attempt: Attempt, timed_out: bool = False, ip: str | None = None) -> Attempt:
+    """Close and grade the attempt (once: a second call, or the worker after the student, changes nothing)."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status != AttemptStatus.OPEN:
+        return attempt
+    attempt.status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
+    attempt.finished_at = min(timezone.now(), attempt.deadline) if timed_out else timezone.now()
+    _grade_answers(attempt)
+    attempt.save(update_fields=["status", "finished_at", "score", "max_score", "needs_grading"])
+    AttemptEvent.objects.create(
+        attempt=attempt, kind=EventKind.TIMED_OUT if timed_out else EventKind.SUBMITTED, ip_address=ip
+    )
+    if not attempt.needs_grading:
+        result_post(test=attempt.test, student=attempt.student)
+    return attempt
+
+
+def close_overdue(now: datetime.datetime | None = None) -> int:
+    """The worker's sweep: attempts past their deadline are closed and graded with what was saved."""
+    now = now or timezone.now()
+    overdue = list(Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=now - SAVE_GRACE))
+    for attempt in overdue:
+        attempt_finish(attempt=attempt, timed_out=True)
+    return len(overdue)
+
+
+def counted_percent(test: Test, student: User) -> Decimal | None:
+    finished = list(
+        Attempt.objects.filter(test=test, student=student, needs_grading=False)
+        .exclude(status=AttemptStatus.OPEN)
+        .order_by("number")
+    )
+    percents = [a.score * 100 / a.max_score for a in finished if a.max_score]
+    if not percents:
+        return None
+    if test.grading_method == GradingMethod.LAST:
+        value = percents[-1]
+    elif test.grading_method == GradingMethod.AVERAGE:
+        value = sum(percents) / len(percents)
+    else:
+        value = max(percents)
+    return _quantize(value)
+
+
+def result_post(*, test: Test, student: User, by: User | None = None) -> Decimal | None:
+    """The counting result into the test's journal column (scaled to its maximum), through the gradebook."""
+    percent = counted_percent(test, student)
+    if percent is None:
+        return None
+    if test.grade_item_id:
+        item = test.grade_item
+        grades.grade_post(
+            item=item,
+            student=student,
+            points=_quantize(percent * item.max_points / 100).quantize(Decimal("0.1")),
+            posted_by=by,
+            source=GradeSource.QUIZ,
+            source_ref=test.title[:100],
+        )
+    from django.urls import reverse
+
+    notifications.notify(
+        users=[student],
+        kind=RESULT_READY,
+        title=gettext_lazy("Your result in %(test)s: %(percent)s%%"),
+        params={"test": test.title, "percent": f"{percent:.0f}"},
+        url=reverse("quizzes:test", args=[test.course_id, test.pk]),
+    )
+    return percent
+
+
+@transaction.atomic
+def essay_grade(*, answer: Answer, points: Decimal, by: User) -> Attempt:
+    if not Decimal(0) <= points <= answer.version.points:
+        raise ValidationError(_("Points are from 0 to %(max)s.") % {"max": answer.version.points})
+    answer.points = points
+    answer.save(update_fields=["points"])
+    attempt = Attempt.objects.select_for_update().get(pk=answer.attempt_id)
+    _grade_answers(attempt)
+    attempt.save(update_fields=["score", "max_score", "needs_grading"])
+    if not attempt.needs_grading:
+        result_post(test=attempt.test, student=attempt.student, by=by)
+    return attempt
+
+
+@transaction.atomic
+def regrade(*, test: Test, question: Question, by: User) -> int:
+    """After a key is fixed: every answer to this question in the test is scored by its current version's key,
+    the attempts' scores and the results in the gradebook follow; audited."""
+    current = question.current
+    answers = list(
+        Answer.objects.filter(attempt__test=test, version__question=question)
+        .exclude(attempt__status=AttemptStatus.OPEN)
+        .select_related("attempt")
+    )
+    for answer in answers:
+        fraction = grading.score(question.kind, current.data, answer.response)
+        if fraction is not None:
+            answer.points = _quantize(answer.version.points * Decimal(str(fraction)))
+    Answer.objects.bulk_update(answers, ["points"])
+    attempts = {a.attempt_id: a.attempt for a in answers}
+    students = set()
+    for attempt in attempts.values():
+        total = sum((a.points or Decimal(0)) for a in Answer.objects.filter(attempt=attempt))
+        Attempt.objects.filter(pk=attempt.pk).update(score=_quantize(total))
+        students.add(attempt.student_id)
+    for student in User.objects.filter(pk__in=students):
+        result_post(test=test, student=student, by=by)
+    audit_record(
+        action=AuditAction.QUIZ_REGRADED,
+        actor=by,
+        target=test,
+        target_repr=test.title,
+        details={"question": question.pk, "version": current.number, "answers": len(answers)},
+    )
+    return len(answers)

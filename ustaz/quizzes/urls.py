@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("banks/", views.banks, name="banks"),
+    path("banks/<int:pk>/", views.bank, name="bank"),
+    path("courses/<int:pk>/tests/", views.course_tests, name="course"),
+    path("courses/<int:pk>/tests/new/", views.test_create, name="create"),
+    path("courses/<int:pk>/tests/<int:test_pk>/", views.test, name="test"),
+    path("courses/<int:pk>/tests/<int:test_pk>/edit/", views.test_edit, name="edit"),
+    path("courses/<int:pk>/tests/<int:test_pk>/start/", views.start, name="start"),
+    path("attempts/<int:attempt_pk>/", views.attempt, name="attempt"),
+    path("attempts/<int:attempt_pk>/save/", views.save, name="save"),
+    path("attempts/<int:attempt_pk>/event/", views.event, name="event"),
+    path("attempts/<int:attempt_pk>/submit/", views.submit, name="submit"),
+    path("attempts/<int:attempt_pk>/review/", views.review, name="review"),
+    path("attempts/<int:attempt_pk>/essays/<int:position>/", views.essay_grade, name="essay_grade"),
+]

@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ustaz.academics import access as academics_access
+from ustaz.academics.models import Course, Discipline
+
+from . import access, importers, selectors, services
+from .forms import BankImportForm, TestForm
+from .models import Answer, Attempt, AttemptEvent, AttemptStatus, Bank, EventKind, ReviewPolicy, Section, Test
+
+
+def TF_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, translated when used
+    return [("true", _("true")), ("false", _("false"))]
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _session(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key or ""
+
+
+# --- Banks -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def banks(request: HttpRequest) -> HttpResponse:
+    if academics_access.can_manage_structure(request.user):
+        disciplines = Discipline.objects.all()
+    else:
+        disciplines = Discipline.objects.filter(courses__teachers=request.user).distinct()
+    if not disciplines.exists():
+        raise Http404
+    if request.method == "POST":
+        discipline = get_object_or_404(disciplines, pk=request.POST.get("discipline"))
+        bank = Bank.objects.create(
+            discipline=discipline, name=request.POST.get("name", "").strip() or discipline.name, created_by=request.user
+        )
+        return redirect("quizzes:bank", pk=bank.pk)
+    return render(
+        request,
+        "quizzes/banks.html",
+        {
+            "banks": selectors.banks_for(disciplines),
+            "disciplines": disciplines.order_by("code"),
+        },
+    )
+
+
+@login_required
+def bank(request: HttpRequest, pk: int) -> HttpResponse:
+    bank = access.get_bank_for(request.user, pk)
+    form = BankImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.bank_import(
+                bank=bank,
+                category=form.cleaned_data["category"],
+                raw=form.cleaned_data["file"].read(),
+                fmt=form.cleaned_data["format"],
+                encoding=form.cleaned_data["encoding"],
+                by=request.user,
+            )
+        except importers.ImportErrors as failed:
+            errors = failed.errors
+        else:
+            messages.success(request, _("%(count)d questions imported.") % {"count": count})
+            return redirect("quizzes:bank", pk=bank.pk)
+    return render(
+        request,
+        "quizzes/bank.html",
+        {"bank": bank, "categories": selectors.bank_categories(bank), "form": form, "errors": errors},
+    )
+
+
+# --- Tests -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def course_tests(request: HttpRequest, pk: int) -> HttpResponse:
+    course = academics_access.get_course_for(request.user, pk)
+    return render(
+        request,
+        "quizzes/course.html",
+        {
+            "course": course,
+            "tests": list(Test.objects.filter(course=course).order_by("opens_at", "pk")),
+            "can_manage": academics_access.can_edit_course_content(request.user, course),
+        },
+    )
+
+
+def _edit(request: HttpRequest, course: Course, test: Test) -> HttpResponse:
+    form = TestForm(request.POST or None, instance=test, course=course)
+    if request.method == "POST" and form.is_valid():
+        test = form.save(commit=False)
+        test.course = course
+        test.created_by = test.created_by or request.user
+        test.save()
+        Section.objects.filter(test=test).delete()
+        Section.objects.bulk_create([Section(test=test, category=c, count=n) for c, n in form.cleaned_data["sections"]])
+        messages.success(request, _("Test saved."))
+        return redirect("quizzes:test", pk=course.pk, test_pk=test.pk)
+    return render(request, "quizzes/test_form.html", {"course": course, "form": form, "test": test})
+
+
+@login_required
+def test_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = academics_access.get_course_to_edit_for(request.user, pk)
+    now = timezone.now().replace(second=0, microsecond=0)
+    return _edit(
+        request,
+        course,
+        Test(course=course, opens_at=now, closes_at=now + datetime.timedelta(days=7), review=ReviewPolicy.AFTER_CLOSE),
+    )
+
+
+@login_required
+def test_edit(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    test = access.get_test_to_manage_for(request.user, pk, test_pk)
+    return _edit(request, test.course, test)
+
+
+@login_required
+def test(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    test = access.get_test_for(request.user, pk, test_pk)
+    context = {"course": test.course, "test": test, "now": timezone.now()}
+    if test.can_manage:
+        context.update(selectors.test_results(test))
+    if test.course.is_enrolled:
+        opens, closes, extra = services.window(test, request.user)
+        context.update(
+            {
+                "mine": list(Attempt.objects.filter(test=test, student=request.user).order_by("number")),
+                "opens": opens,
+                "closes": closes,
+                "extra": extra,
+                "left": services.attempts_left(test, request.user),
+                "review_open": selectors.review_open(test, timezone.now()),
+            }
+        )
+    return render(request, "quizzes/test.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    test = access.get_test_for(request.user, pk, test_pk)
+    if not test.course.is_enrolled:
+        raise PermissionDenied
+    try:
+        attempt = services.attempt_start(
+            test=test, student=request.user, session_key=_session(request), ip=_ip(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("quizzes:test", pk=pk, test_pk=test_pk)
+    return redirect("quizzes:attempt", attempt_pk=attempt.pk)
+
+
+# --- Attempts ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def attempt(request: HttpRequest, attempt_pk: int) -> HttpResponse:
+    attempt = access.get_own_attempt_for(request.user, attempt_pk)
+    if attempt.status != AttemptStatus.OPEN:
+        return redirect("quizzes:review", attempt_pk=attempt.pk)
+    if attempt.session_key and attempt.session_key != _session(request):
+        AttemptEvent.objects.create(attempt=attempt, kind=EventKind.OTHER_DEVICE, ip_address=_ip(request))
+        messages.error(request, _("This attempt is open in another browser or device."))
+        return redirect("quizzes:test", pk=attempt.test.course_id, test_pk=attempt.test_id)
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "test": attempt.test,
+            "course": attempt.test.course,
+            "questions": selectors.attempt_questions(attempt, with_keys=False),
+            "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds())),
+            "tf_choices": TF_CHOICES(),
+            "strings": {
+                "saved": _("Saved"),
+                "saving": _("Saving…"),
+                "unsaved": _("Not saved yet: the connection is lost. Your answers are kept here and sent again."),
+                "timeUp": _("The time is up; the attempt is closed and graded."),
+                "confirmSubmit": _("Submit the attempt? You cannot change the answers afterwards."),
+                "otherDevice": _("This attempt is open in another browser or device."),
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, attempt_pk: int) -> JsonResponse:
+    attempt = access.get_own_attempt_for(request.user, attempt_pk)
+    try:
+        data = json.loads(request.body or b"{}")
+        position = int(data["position"])
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return JsonResponse({"error": "bad request"}, status=400)
+    try:
+        answer = services.answer_save(
+            attempt=attempt,
+            position=position,
+            response=data.get("response"),
+            flagged=data.get("flagged"),
+            session_key=_session(request),
+            ip=_ip(request),
+        )
+    except PermissionDenied as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    except ValidationError as error:
+        status = 410 if getattr(error, "code", "") == "closed" else 400
+        return JsonResponse({"error": " ".join(error.messages)}, status=status)
+    return JsonResponse({"position": position, "saved_at": answer.saved_at.isoformat()})
+
+
+@login_required
+@require_POST
+def event(request: HttpRequest, attempt_pk: int) -> JsonResponse:
+    attempt = access.get_own_attempt_for(request.user, attempt_pk)
+    kind = request.POST.get("kind") or json.loads(request.body or b"{}").get("kind")
+    if kind not in (EventKind.FOCUS_LOST, EventKind.FOCUS_BACK) or attempt.status != AttemptStatus.OPEN:
+        return JsonResponse({"ok": False}, status=400)
+    AttemptEvent.objects.create(attempt=attempt, kind=kind, ip_address=_ip(request))
+    return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, attempt_pk: int) -> HttpResponse:
+    attempt = access.get_own_attempt_for(request.user, attempt_pk)
+    services.attempt_finish(attempt=attempt, ip=_ip(request))
+    messages.success(request, _("Submitted."))
+    return redirect("quizzes:review", attempt_pk=attempt.pk)
+
+
+@login_required
+def review(request: HttpRequest, attempt_pk: int) -> HttpResponse:
+    attempt = access.get_attempt_for(request.user, attempt_pk)
+    test = attempt.test
+    if attempt.status == AttemptStatus.OPEN and not test.can_manage:
+        return redirect("quizzes:attempt", attempt_pk=attempt.pk)
+    show = test.can_manage or selectors.review_open(test, timezone.now())
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "test": test,
+            "course": test.course,
+            "show": show,
+            "questions": selectors.attempt_questions(attempt, with_keys=show) if show else [],
+            "events": list(attempt.events.all()) if test.can_manage else [],
+            "tf_choices": TF_CHOICES(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def essay_grade(request: HttpRequest, attempt_pk: int, position: int) -> HttpResponse:
+    attempt = access.get_attempt_for(request.user, attempt_pk)
+    if not attempt.test.can_manage:
+        raise PermissionDenied
+    answer = get_object_or_404(Answer.objects.select_related("version"), attempt=attempt, position=position)
+    try:
+        services.essay_grade(answer=answer, points=Decimal(request.POST.get("points", "")), by=request.user)
+    except (InvalidOperation, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [_("Give the points as a number.")])))
+    return redirect("quizzes:review", attempt_pk=attempt.pk)
