@@ -27,7 +27,7 @@ SAME_IN_EVERY_LANGUAGE = (
         "Outlook",
     }
     | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX"}  # file formats
-    | {"Platonus", "question", "variant", "Moodle", "GIFT", "Aiken", "Windows"}  # test-bank formats
+    | {"Platonus", "question", "variant", "Moodle", "GIFT", "Aiken", "Windows", "Excel", "xlsx"}  # test-bank formats
 )
 
 

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.core.forms import BootstrapFormMixin, MultipleFileField
+from ustaz.core.sniff import CATEGORIES
 from ustaz.grades.models import GradeItem
 
 from .models import Assignment
-from .sniff import CATEGORIES
 
 CATEGORY_LABELS = {
     "audio": gettext_lazy("audio (MP3, WAV, FLAC, M4A, OGG)"),

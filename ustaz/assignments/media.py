@@ -28,8 +28,9 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from ustaz.core.sniff import AUDIO, IMAGE, PDF, VIDEO
+
 from .models import Processing, SubmissionFile
-from .sniff import AUDIO, IMAGE, PDF, VIDEO
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course
+from ustaz.core.sniff import AUDIO, DOCUMENT, IMAGE, PDF, VIDEO
 from ustaz.grades.models import GradeItem
-
-from .sniff import AUDIO, DOCUMENT, IMAGE, PDF, VIDEO
 
 
 class Kind(models.TextChoices):

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ustaz.accounts.models import User
+from ustaz.core.sniff import HEAD_BYTES, sniff
 
 from .models import Assignment, Upload
-from .sniff import HEAD_BYTES, sniff
 
 READ_SIZE = 64 * 1024
 

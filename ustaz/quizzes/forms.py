@@ -19,6 +19,8 @@ class BankImportForm(BootstrapFormMixin, forms.Form):
             ("platonus", gettext_lazy("Platonus test bank")),
             ("gift", "Moodle GIFT"),
             ("aiken", "Aiken"),
+            ("moodle_xml", "Moodle XML"),
+            ("xlsx", gettext_lazy("Excel template (.xlsx)")),
         ],
     )
     encoding = forms.ChoiceField(

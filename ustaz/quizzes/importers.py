@@ -4,6 +4,7 @@ A file with any error imports nothing: every error is reported with its line."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -290,3 +291,310 @@ def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
 
 
 READERS = {"platonus": platonus, "aiken": aiken, "gift": gift}
+
+
+# --- Moodle XML --------------------------------------------------------------------------------------------
+
+
+def _xml_text(element) -> str:
+    if element is None:
+        return ""
+    text_node = element.find("text")
+    raw = text_node.text if text_node is not None else element.text
+    if element.get("format") == "html":
+        return html.unescape(re.sub(r"<[^>]+>", "", raw or "")).strip()
+    return (raw or "").strip()
+
+
+def moodle_xml(text: str) -> list[Parsed]:
+    import xml.etree.ElementTree as ET  # noqa: S405 - a file the teacher uploads, parsed without entities
+
+    if "<!ENTITY" in text or "<!DOCTYPE" in text:
+        raise ImportErrors([(1, _("The file declares entities, which are not accepted."))])
+    try:
+        root = ET.fromstring(text.encode())  # noqa: S314 - entity declarations refused above
+    except ET.ParseError as error:
+        raise ImportErrors(
+            [(error.position[0], _("The XML cannot be read: %(error)s") % {"error": error.msg})]
+        ) from None
+    parsed, errors = [], []
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for _found in re.finditer(r'<question\s+type="(?!category")\w+"', line):
+            lines[len(lines)] = number
+    index = 0
+    for question in root.iter("question"):
+        kind = question.get("type")
+        if kind == "category":
+            continue
+        line = lines.get(index, 1)
+        index += 1
+        body = _xml_text(question.find("questiontext"))
+        title = _xml_text(question.find("name"))
+        answers = [(float(a.get("fraction", "0")), _xml_text(a), a) for a in question.findall("answer")]
+        try:
+            if kind == "multichoice":
+                options = [t for _f, t, _a in answers]
+                single = (question.findtext("single") or "true").strip() == "true"
+                if single:
+                    right = [i for i, (f, _t, _a) in enumerate(answers) if f == 100]
+                    if len(right) != 1:
+                        raise ValueError(_("A single-choice question needs one answer of fraction 100."))
+                    parsed.append(Parsed("single", body, {"options": options, "correct": right[0]}, line, title))
+                else:
+                    correct = [i for i, (f, _t, _a) in enumerate(answers) if f > 0]
+                    parsed.append(
+                        Parsed(
+                            "multiple", body, {"options": options, "correct": correct, "partial": "each"}, line, title
+                        )
+                    )
+            elif kind == "truefalse":
+                right = next(t for f, t, _a in answers if f == 100).lower()
+                parsed.append(Parsed("truefalse", body, {"correct": right == "true"}, line, title))
+            elif kind == "shortanswer":
+                case = (question.findtext("usecase") or "0").strip() == "1"
+                parsed.append(
+                    Parsed(
+                        "short",
+                        body,
+                        {"answers": [t for f, t, _a in answers if f == 100], "case_sensitive": case},
+                        line,
+                        title,
+                    )
+                )
+            elif kind == "numerical":
+                first = next(a for f, _t, a in answers if f == 100)
+                parsed.append(
+                    Parsed(
+                        "numeric",
+                        body,
+                        {"answer": float(_xml_text(first)), "tolerance": float(first.findtext("tolerance") or 0)},
+                        line,
+                        title,
+                    )
+                )
+            elif kind == "matching":
+                pairs = question.findall("subquestion")
+                left = [_xml_text(p) for p in pairs]
+                right = [(p.find("answer").findtext("text") or "").strip() for p in pairs]
+                parsed.append(
+                    Parsed(
+                        "matching",
+                        body,
+                        {"left": left, "right": right, "pairs": {str(i): i for i in range(len(left))}},
+                        line,
+                        title,
+                    )
+                )
+            elif kind == "essay":
+                parsed.append(Parsed("essay", body, {}, line, title))
+            else:
+                raise ValueError(_("The question type “%(type)s” is not supported.") % {"type": kind})
+        except (StopIteration, ValueError, AttributeError) as error:
+            errors.append((line, str(error) or _("The question is incomplete.")))
+    if errors:
+        raise ImportErrors(sorted(errors))
+    if not parsed:
+        raise ImportErrors([(1, _("No question found."))])
+    return parsed
+
+
+# --- Export ------------------------------------------------------------------------------------------------
+
+
+def _gift_escape(text: str) -> str:
+    for char in "\\~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", "\\n")
+
+
+def gift_export(questions: list[tuple[str, str, dict]]) -> str:
+    """(kind, text, data) as GIFT."""
+    blocks = []
+    for kind, text, data in questions:
+        head = _gift_escape(text)
+        if kind == "single":
+            body = " ".join(
+                ("=" if i == data["correct"] else "~") + _gift_escape(o) for i, o in enumerate(data["options"])
+            )
+        elif kind == "multiple":
+            share = 100 / len(data["correct"])
+            wrong = -100 / max(1, len(data["options"]) - len(data["correct"]))
+            body = " ".join(
+                f"~%{share if i in data['correct'] else wrong:g}%{_gift_escape(o)}"
+                for i, o in enumerate(data["options"])
+            )
+        elif kind == "truefalse":
+            body = "T" if data["correct"] else "F"
+        elif kind == "short":
+            body = " ".join("=" + _gift_escape(a) for a in data["answers"])
+        elif kind == "numeric":
+            body = f"#{data['answer']:g}:{data.get('tolerance', 0):g}"
+        elif kind == "matching":
+            body = " ".join(
+                f"={_gift_escape(a)} -> {_gift_escape(b)}" for a, b in zip(data["left"], data["right"], strict=True)
+            )
+        elif kind == "essay":
+            body = ""
+        else:
+            continue
+        blocks.append(f"{head} {{{body}}}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def aiken_export(questions: list[tuple[str, dict]]) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    blocks = []
+    for text, data in questions:
+        lines = [text.replace("\n", " ")]
+        lines += [f"{letters[i]}. {option}" for i, option in enumerate(data["options"])]
+        lines.append(f"ANSWER: {letters[data['correct']]}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def moodle_xml_export(questions: list[tuple[str, str, dict]]) -> str:
+    import xml.etree.ElementTree as ET  # noqa: S405 - writing, not parsing
+
+    quiz = ET.Element("quiz")
+    for number, (kind, text, data) in enumerate(questions, start=1):
+        moodle_type = {
+            "single": "multichoice",
+            "multiple": "multichoice",
+            "truefalse": "truefalse",
+            "short": "shortanswer",
+            "numeric": "numerical",
+            "matching": "matching",
+            "essay": "essay",
+        }.get(kind)
+        if moodle_type is None:
+            continue
+        question = ET.SubElement(quiz, "question", type=moodle_type)
+        ET.SubElement(ET.SubElement(question, "name"), "text").text = f"Q{number}"
+        ET.SubElement(ET.SubElement(question, "questiontext", format="plain_text"), "text").text = text
+
+        def answer(fraction, value, tolerance=None, parent=question):
+            node = ET.SubElement(parent, "answer", fraction=f"{fraction:g}", format="plain_text")
+            ET.SubElement(node, "text").text = str(value)
+            if tolerance is not None:
+                ET.SubElement(node, "tolerance").text = f"{tolerance:g}"
+
+        if kind in ("single", "multiple"):
+            ET.SubElement(question, "single").text = "true" if kind == "single" else "false"
+            right = [data["correct"]] if kind == "single" else data["correct"]
+            for i, option in enumerate(data["options"]):
+                answer(100 / len(right) if i in right else 0, option)
+        elif kind == "truefalse":
+            answer(100 if data["correct"] else 0, "true")
+            answer(0 if data["correct"] else 100, "false")
+        elif kind == "short":
+            ET.SubElement(question, "usecase").text = "1" if data.get("case_sensitive") else "0"
+            for value in data["answers"]:
+                answer(100, value)
+        elif kind == "numeric":
+            answer(100, f"{data['answer']:g}", data.get("tolerance", 0))
+        elif kind == "matching":
+            for left, right in zip(data["left"], data["right"], strict=True):
+                sub = ET.SubElement(question, "subquestion", format="plain_text")
+                ET.SubElement(sub, "text").text = left
+                ET.SubElement(ET.SubElement(sub, "answer"), "text").text = right
+    ET.indent(quiz)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+
+
+READERS["moodle_xml"] = moodle_xml
+
+
+# --- XLSX template -----------------------------------------------------------------------------------------
+
+XLSX_HEADERS = ["type", "question", "correct", "tolerance", *(f"option {n}" for n in range(1, 9))]
+XLSX_TYPES = ("single", "multiple", "truefalse", "short", "numeric", "essay")
+
+
+def xlsx_template() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "questions"
+    sheet.append(XLSX_HEADERS)
+    sheet.append(["single", "Құрманғазының «Адай» күйі қай аспапқа арналған?", "1", "", "Домбыра", "Қобыз", "Сыбызғы"])
+    sheet.append(["multiple", "Ішекті аспаптар?", "1,2", "", "Домбыра", "Қобыз", "Сыбызғы"])
+    sheet.append(["truefalse", "Домбыра — шертпелі аспап.", "true"])
+    sheet.append(["short", "«Сарыарқа» күйінің авторы?", "Құрманғазы; Курмангазы"])
+    sheet.append(["numeric", "Ля нотасының жиілігі, Гц?", "440", "1"])
+    sheet.append(["essay", "Күй өнері туралы қысқаша жазыңыз."])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx(raw: bytes) -> list[Parsed]:
+    """The template's rows (the first is the header): errors by row, all or nothing."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportErrors([(1, _("The file is not an Excel workbook (.xlsx)."))]) from None
+    parsed, errors = [], []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number == 1 or not row or not any(cell not in (None, "") for cell in row):
+            continue
+        cells = [("" if c is None else str(c)).strip() for c in (*row, *[None] * 12)][:12]
+        kind, text, correct, tolerance, options = (
+            cells[0].lower(),
+            cells[1],
+            cells[2],
+            cells[3],
+            [o for o in cells[4:] if o],
+        )
+        try:
+            if kind not in XLSX_TYPES:
+                raise ValueError(_("Unknown type “%(type)s”.") % {"type": kind})
+            if not text:
+                raise ValueError(_("A question without its text."))
+            if kind in ("single", "multiple"):
+                chosen = [int(c) - 1 for c in re.split(r"[,;\s]+", correct) if c]
+                if len(options) < 2 or not chosen or any(not 0 <= c < len(options) for c in chosen):
+                    raise ValueError(_("Give at least two options and the numbers of the right ones."))
+                if kind == "single" and len(chosen) != 1:
+                    raise ValueError(_("A single-choice question has one right option."))
+                data = (
+                    {"options": options, "correct": chosen[0]}
+                    if kind == "single"
+                    else {"options": options, "correct": chosen, "partial": "each"}
+                )
+            elif kind == "truefalse":
+                if correct.lower() not in ("true", "false", "1", "0", "иә", "жоқ", "да", "нет"):
+                    raise ValueError(_("Write true or false."))
+                data = {"correct": correct.lower() in ("true", "1", "иә", "да")}
+            elif kind == "short":
+                variants = [v.strip() for v in correct.split(";") if v.strip()]
+                if not variants:
+                    raise ValueError(_("Give the accepted answers, separated by “;”."))
+                data = {"answers": variants}
+            elif kind == "numeric":
+                data = {
+                    "answer": float(correct.replace(",", ".")),
+                    "tolerance": float((tolerance or "0").replace(",", ".")),
+                }
+            else:
+                data = {}
+        except ValueError as error:
+            message = str(error)
+            if "could not convert" in message:
+                message = _("The answer must be a number.")
+            errors.append((number, message))
+            continue
+        parsed.append(Parsed(kind, text, data, number))
+    if errors:
+        raise ImportErrors(errors)
+    if not parsed:
+        raise ImportErrors([(1, _("No question found."))])
+    return parsed

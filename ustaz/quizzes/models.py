@@ -68,8 +68,16 @@ class Question(models.Model):
         return f"#{self.pk}"
 
 
+def question_media_upload_to(instance: QuestionVersion, filename: str) -> str:
+    return f"quizzes/{instance.question.bank_id}/{instance.question_id}/{filename[-100:]}"
+
+
 class QuestionVersion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    # A recording to listen to, a video or a picture (a painting to attribute) that goes with the question.
+    media = models.FileField(upload_to=question_media_upload_to, max_length=255, blank=True)
+    media_type = models.CharField(max_length=100, blank=True)
+    media_kind = models.CharField(max_length=10, blank=True)  # audio, video, image
     number = models.PositiveIntegerField(default=1)
     text = models.TextField(_("question"))
     data = models.JSONField(default=dict)  # options and key, by type (grading.py)

@@ -82,6 +82,8 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
             "response": answer.response,
             "flagged": answer.flagged,
             "points_max": version.points,
+            "media_kind": version.media_kind if version.media else "",
+            "media_type": version.media_type,
         }
         if kind in ("single", "multiple"):
             entry["options"] = [(i, shown["options"][i]) for i in order]

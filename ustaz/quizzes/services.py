@@ -19,6 +19,7 @@ from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
+from ustaz.core.sniff import HEAD_BYTES, sniff
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
@@ -49,14 +50,17 @@ SAVE_GRACE = datetime.timedelta(seconds=5)  # a save sent just before the deadli
 @transaction.atomic
 def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: str = "auto", by: User) -> int:
     """Read a file into the bank's category: every question or none (importers.ImportErrors with lines)."""
-    reader = importers.READERS.get(fmt)
-    if reader is None:
-        raise ValidationError(_("Unknown format."))
-    try:
-        text = importers.decode(raw, encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise importers.ImportErrors([(1, _("The file is not in the encoding chosen."))]) from None
-    parsed = reader(text)
+    if fmt == "xlsx":
+        parsed = importers.xlsx(raw)
+    else:
+        reader = importers.READERS.get(fmt)
+        if reader is None:
+            raise ValidationError(_("Unknown format."))
+        try:
+            text = importers.decode(raw, encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise importers.ImportErrors([(1, _("The file is not in the encoding chosen."))]) from None
+        parsed = reader(text)
     target, _created = Category.objects.get_or_create(bank=bank, name=category.strip() or _("Imported"))
     for item in parsed:
         question = Question.objects.create(bank=bank, category=target, kind=item.kind)
@@ -68,10 +72,28 @@ def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: st
 
 
 @transaction.atomic
-def question_edit(*, question: Question, text: str, data: dict, points: Decimal, by: User) -> QuestionVersion:
-    """A new version: attempts already given the old one keep it."""
+def question_edit(
+    *, question: Question, text: str, data: dict, points: Decimal, by: User, media=None
+) -> QuestionVersion:
+    """A new version: attempts already given the old one keep it. The media stay unless a new file comes
+    (audio, video or an image, checked by its content)."""
     number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = QuestionVersion.objects.create(question=question, number=number, text=text, data=data, points=points)
+    previous = question.current
+    version = QuestionVersion(question=question, number=number, text=text, data=data, points=points)
+    if media is not None:
+        kind = sniff(media.read(HEAD_BYTES))
+        media.seek(0)
+        if kind is None or kind.category not in ("audio", "video", "image"):
+            raise ValidationError(_("Attach a recording, a video or a picture."))
+        version.media_kind, version.media_type = kind.category, kind.content_type
+        version.media.save(f"v{number}.{kind.extension}", media, save=False)
+    elif previous is not None and previous.media:
+        version.media, version.media_kind, version.media_type = (
+            previous.media.name,
+            previous.media_kind,
+            previous.media_type,
+        )
+    version.save()
     Question.objects.filter(pk=question.pk).update(current=version)
     question.current = version
     return version

@@ -15,10 +15,22 @@ from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Discipline
+from ustaz.core.files import serve_private_file
 
 from . import access, importers, selectors, services
 from .forms import BankImportForm, TestForm
-from .models import Answer, Attempt, AttemptEvent, AttemptStatus, Bank, EventKind, ReviewPolicy, Section, Test
+from .models import (
+    Answer,
+    Attempt,
+    AttemptEvent,
+    AttemptStatus,
+    Bank,
+    EventKind,
+    Question,
+    ReviewPolicy,
+    Section,
+    Test,
+)
 
 
 def TF_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, translated when used
@@ -85,8 +97,133 @@ def bank(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "quizzes/bank.html",
-        {"bank": bank, "categories": selectors.bank_categories(bank), "form": form, "errors": errors},
+        {
+            "bank": bank,
+            "categories": selectors.bank_categories(bank),
+            "questions": list(bank.questions.filter(is_archived=False).select_related("current", "category")[:500]),
+            "form": form,
+            "errors": errors,
+        },
     )
+
+
+@login_required
+def bank_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    bank = access.get_bank_for(request.user, pk)
+    questions = [
+        (q.kind, q.current.text, q.current.data)
+        for q in bank.questions.filter(is_archived=False).select_related("current").order_by("pk")
+        if q.current is not None
+    ]
+    if fmt == "gift":
+        body, ext, kind = importers.gift_export(questions), "gift.txt", "text/plain"
+    elif fmt == "moodle_xml":
+        body, ext, kind = importers.moodle_xml_export(questions), "xml", "application/xml"
+    elif fmt == "platonus":
+        body = importers.platonus_export([(t.replace("\n", " "), d) for k, t, d in questions if k == "single"])
+        ext, kind = "platonus.txt", "text/plain"
+    else:
+        raise Http404
+    response = HttpResponse(body.encode(), content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}.{ext}"'
+    return response
+
+
+@login_required
+def xlsx_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importers.xlsx_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="ustaz-questions.xlsx"'
+    return response
+
+
+@login_required
+def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Change a question's text, points or key: a new version (attempts already given keep theirs)."""
+    bank = access.get_bank_for(request.user, pk)
+    question = get_object_or_404(Question.objects.select_related("current"), pk=question_pk, bank=bank)
+    current = question.current
+    if request.method == "POST":
+        data = dict(current.data)
+        kind = question.kind
+        try:
+            points = Decimal(request.POST.get("points", "1").replace(",", "."))
+            if kind == "single":
+                data["correct"] = int(request.POST["correct"])
+            elif kind == "multiple":
+                data["correct"] = sorted(int(v) for v in request.POST.getlist("correct"))
+            elif kind == "truefalse":
+                data["correct"] = request.POST.get("correct") == "true"
+            elif kind == "short":
+                data["answers"] = [a.strip() for a in request.POST.get("answers", "").splitlines() if a.strip()]
+            elif kind == "numeric":
+                data["answer"] = float(request.POST["answer"].replace(",", "."))
+                data["tolerance"] = float(request.POST.get("tolerance", "0").replace(",", "."))
+            text = request.POST.get("text", "").strip()
+            if (
+                not text
+                or points <= 0
+                or (kind == "short" and not data["answers"])
+                or (kind == "multiple" and not data["correct"])
+            ):
+                raise ValueError
+        except (KeyError, ValueError, InvalidOperation):
+            messages.error(request, _("Fill in the question, its points and its key."))
+        else:
+            try:
+                services.question_edit(
+                    question=question,
+                    text=text,
+                    data=data,
+                    points=points,
+                    by=request.user,
+                    media=request.FILES.get("media"),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Saved as a new version; attempts already taken keep the old one."))
+                return redirect("quizzes:bank", pk=bank.pk)
+    return render(
+        request,
+        "quizzes/question_form.html",
+        {
+            "bank": bank,
+            "question": question,
+            "version": current,
+            "options": list(enumerate(current.data.get("options", []))),
+        },
+    )
+
+
+@login_required
+def question_media(request: HttpRequest, attempt_pk: int, position: int) -> HttpResponse:
+    """The recording or picture of a question, for the attempt's student and the course's teachers."""
+    attempt = access.get_attempt_for(request.user, attempt_pk)
+    answer = get_object_or_404(Answer.objects.select_related("version"), attempt=attempt, position=position)
+    version = answer.version
+    if not version.media:
+        raise Http404
+    return serve_private_file(
+        version.media,
+        filename=version.media.name.rsplit("/", 1)[-1],
+        content_type=version.media_type,
+        inline=True,
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def regrade(request: HttpRequest, pk: int, test_pk: int, question_pk: int) -> HttpResponse:
+    test = access.get_test_to_manage_for(request.user, pk, test_pk)
+    question = get_object_or_404(Question.objects.select_related("current"), pk=question_pk)
+    if not access.can_manage_bank(request.user, question.bank):
+        raise Http404
+    count = services.regrade(test=test, question=question, by=request.user)
+    messages.success(request, _("%(count)d answers regraded with the current key.") % {"count": count})
+    return redirect("quizzes:test", pk=pk, test_pk=test_pk)
 
 
 # --- Tests -------------------------------------------------------------------------------------------------

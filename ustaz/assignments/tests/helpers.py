@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ustaz.assignments import services
 from ustaz.assignments.models import Assignment, Kind, LatePolicy, Submission, SubmissionFile
-from ustaz.assignments.sniff import sniff
+from ustaz.core.sniff import sniff
 
 
 def an_assignment(course, teacher, **fields) -> Assignment:

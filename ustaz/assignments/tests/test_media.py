@@ -14,7 +14,7 @@ from PIL import Image
 from testkit import media as make
 from ustaz.assignments import media
 from ustaz.assignments.models import Processing
-from ustaz.assignments.sniff import sniff
+from ustaz.core.sniff import sniff
 
 from .helpers import a_submission, an_assignment, stored_file
 

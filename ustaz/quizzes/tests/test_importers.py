@@ -120,3 +120,109 @@ def test_gift_errors_name_their_line_and_import_nothing():
         gift("Хорошо {=да ~нет}\n\nНет скобок вообще\n\nДва верных {=a =b ~c}\n")
     lines = [line for line, _message in failed.value.errors]
     assert lines == [3, 5]
+
+
+ALL_KINDS = [
+    ("single", "Кюй «Адай»?", {"options": ["Құрманғазы", "Тәттімбет {x}", "a=b"], "correct": 0}),
+    ("multiple", "Струнные?", {"options": ["Домбыра", "Кобыз", "Сыбызгы"], "correct": [0, 1], "partial": "each"}),
+    ("truefalse", "Домбыра шертпелі: иә ма?", {"correct": True}),
+    ("short", "Автор «Сарыарқи»?", {"answers": ["Құрманғазы", "Курмангазы"], "case_sensitive": False}),
+    ("numeric", "Ля, Гц?", {"answer": 440.0, "tolerance": 0.5}),
+    (
+        "matching",
+        "Сопоставьте",
+        {"left": ["Адай", "Кеңес"], "right": ["Құрманғазы", "Тәттімбет"], "pairs": {"0": 0, "1": 1}},
+    ),
+    ("essay", "Эссе: күй туралы\nекі жол", {}),
+]
+
+
+def _comparable(kind, data):
+    data = dict(data)
+    data.pop("case_sensitive", None)
+    return kind, data
+
+
+def test_gift_round_trip_keeps_every_kind_and_escape():
+    from ustaz.quizzes.importers import gift_export
+
+    back = gift(gift_export(ALL_KINDS))
+    assert [(q.kind, q.text) for q in back] == [(k, t) for k, t, _d in ALL_KINDS]
+    assert [_comparable(q.kind, q.data) for q in back] == [_comparable(k, d) for k, _t, d in ALL_KINDS]
+
+
+def test_moodle_xml_round_trip_keeps_every_kind():
+    from ustaz.quizzes.importers import moodle_xml, moodle_xml_export
+
+    back = moodle_xml(moodle_xml_export(ALL_KINDS))
+    assert [(q.kind, q.text) for q in back] == [(k, t) for k, t, _d in ALL_KINDS]
+    assert [q.data for q in back][:5] == [d for _k, _t, d in ALL_KINDS][:5]
+    assert back[5].data == ALL_KINDS[5][2]
+
+
+def test_aiken_round_trip():
+    from ustaz.quizzes.importers import aiken_export
+
+    questions = [("Қазақтың ұлттық аспабы?", {"options": ["Скрипка", "Домбыра"], "correct": 1})]
+    assert [(q.text, q.data) for q in aiken(aiken_export(questions))] == questions
+
+
+def test_moodle_xml_tricky_cases_and_errors():
+    from ustaz.quizzes.importers import moodle_xml
+
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/Күйлер</text></category></question>
+  <question type="multichoice">
+    <name><text>HTML</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Кюй <b>«Адай»</b> &amp; автор?</p>]]></text></questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>Құрманғазы</text><feedback><text>Дұрыс!</text></feedback></answer>
+    <answer fraction="0"><text>Дина</text></answer>
+  </question>
+  <question type="multichoice">
+    <questiontext format="plain_text"><text>Екі дұрыс?</text></questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>a</text></answer>
+    <answer fraction="100"><text>b</text></answer>
+  </question>
+  <question type="cloze"><questiontext><text>x</text></questiontext></question>
+</quiz>
+"""
+    with pytest.raises(ImportErrors) as failed:
+        moodle_xml(text)
+    assert [line for line, _m in failed.value.errors] == [11, 17]
+    good = moodle_xml(
+        text.split('  <question type="multichoice">\n    <questiontext format="plain_text">')[0] + "</quiz>"
+    )
+    assert good[0].text == "Кюй «Адай» & автор?" and good[0].data == {"options": ["Құрманғазы", "Дина"], "correct": 0}
+    with pytest.raises(ImportErrors):
+        moodle_xml('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x "y">]><quiz/>')
+    with pytest.raises(ImportErrors) as broken:
+        moodle_xml('<quiz>\n<question type="essay">\n</quiz>')
+    assert broken.value.errors[0][0] == 3
+
+
+def test_the_xlsx_template_reads_back_and_errors_name_their_row():
+    import io
+
+    from openpyxl import load_workbook
+
+    from ustaz.quizzes.importers import xlsx, xlsx_template
+
+    questions = xlsx(xlsx_template())
+    assert [q.kind for q in questions] == ["single", "multiple", "truefalse", "short", "numeric", "essay"]
+    assert questions[0].data == {"options": ["Домбыра", "Қобыз", "Сыбызғы"], "correct": 0}
+    assert questions[3].data == {"answers": ["Құрманғазы", "Курмангазы"]}
+    assert questions[4].data == {"answer": 440.0, "tolerance": 1.0}
+    book = load_workbook(io.BytesIO(xlsx_template()))
+    sheet = book.active
+    sheet["C2"] = "7"  # no option 7
+    sheet["A4"] = "cloze"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportErrors) as failed:
+        xlsx(buffer.getvalue())
+    assert [row for row, _m in failed.value.errors] == [2, 4]
+    with pytest.raises(ImportErrors):
+        xlsx(b"not a workbook")

@@ -75,3 +75,114 @@ def test_the_teacher_sets_a_test_drawing_from_a_category(as_user, course, teache
     assert [(s.category.name, s.count) for s in test.sections.all()] == [("Домбыра", 1)]
     page = as_user(student).get(reverse("quizzes:test", args=[course.pk, test.pk])).content.decode()
     assert "Start the test" in page
+
+
+def test_a_bank_exports_and_imports_back(as_user, course, teacher, student):
+    from ustaz.quizzes import services
+
+    bank = Bank.objects.create(discipline=course.discipline, name="B")
+    gift = "Кюй? {=Құрманғазы ~Дина}\n\nЛя? {#440:1}\n\nЭссе. {}\n"
+    services.bank_import(bank=bank, category="K", raw=gift.encode(), fmt="gift", by=teacher)
+    for fmt in ("gift", "moodle_xml"):
+        exported = as_user(teacher).get(reverse("quizzes:bank_export", args=[bank.pk, fmt]))
+        assert exported.status_code == 200
+        again = Bank.objects.create(discipline=course.discipline, name=f"copy {fmt}")
+        assert services.bank_import(bank=again, category="K", raw=exported.content, fmt=fmt, by=teacher) == 3
+    platonus = as_user(teacher).get(reverse("quizzes:bank_export", args=[bank.pk, "platonus"])).content.decode()
+    assert platonus.startswith("<question> Кюй?\n<variant> Құрманғазы")
+    assert as_user(student).get(reverse("quizzes:bank_export", args=[bank.pk, "gift"])).status_code == 404
+    template = as_user(teacher).get(reverse("quizzes:xlsx_template"))
+    upload = SimpleUploadedFile("q.xlsx", template.content)
+    response = as_user(teacher).post(
+        reverse("quizzes:bank", args=[bank.pk]), {"file": upload, "format": "xlsx", "encoding": "auto", "category": "X"}
+    )
+    assert response.status_code == 302 and bank.questions.count() == 9
+
+
+def test_fixing_a_key_and_regrading_from_the_pages(as_user, course, teacher, student, office):
+    import datetime
+
+    from django.utils import timezone
+
+    from ustaz.core.models import AuditEvent
+    from ustaz.quizzes import services
+    from ustaz.quizzes.models import Answer, Category, Section
+
+    bank = Bank.objects.create(discipline=course.discipline, name="B")
+    services.bank_import(bank=bank, category="K", raw="Ля? {#440:0}\n".encode(), fmt="gift", by=teacher)
+    question = Question.objects.get(bank=bank)
+    now = timezone.now()
+    test = Test.objects.create(
+        course=course,
+        title="T",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+        review="after_submit",
+    )
+    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    attempt = services.attempt_start(test=test, student=student)
+    services.answer_save(attempt=attempt, position=0, response="441")
+    services.attempt_finish(attempt=attempt)
+    assert Answer.objects.get(attempt=attempt).points == 0
+    edit = reverse("quizzes:question_edit", args=[bank.pk, question.pk])
+    assert as_user(student).get(edit).status_code == 404
+    response = as_user(teacher).post(edit, {"text": "Ля?", "points": "1", "answer": "440", "tolerance": "1"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.current.number == 2 and question.current.data["tolerance"] == 1.0
+    assert Answer.objects.get(attempt=attempt).version.number == 1  # the attempt keeps its version
+    regrade = reverse("quizzes:regrade", args=[course.pk, test.pk, question.pk])
+    assert as_user(student).post(regrade).status_code == 403
+    assert as_user(teacher).post(regrade).status_code == 302
+    assert Answer.objects.get(attempt=attempt).points == 1
+    assert AuditEvent.objects.filter(action="quizzes.regraded").count() == 1
+    # The office sets a student's accommodations in the administration.
+    assert as_user(office).get(reverse("admin:quizzes_test_change", args=[test.pk])).status_code == 200
+    assert as_user(teacher).get(reverse("admin:quizzes_test_change", args=[test.pk])).status_code in (302, 403)
+
+
+def test_a_listening_question_serves_its_recording_to_the_attempt_only(
+    as_user, course, teacher, student, other_student, tmp_path
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from testkit import media as make
+    from ustaz.quizzes import services
+    from ustaz.quizzes.models import Category, Section
+
+    bank = Bank.objects.create(discipline=course.discipline, name="Тыңдау")
+    services.bank_import(bank=bank, category="K", raw="Қай аспап? {=Домбыра ~Қобыз}\n".encode(), fmt="gift", by=teacher)
+    question = Question.objects.get(bank=bank)
+    tone = make.tone(tmp_path / "t.wav", seconds=1).read_bytes()
+    edit = reverse("quizzes:question_edit", args=[bank.pk, question.pk])
+    refused = as_user(teacher).post(
+        edit,
+        {"text": "Қай аспап?", "points": "1", "correct": "0", "media": SimpleUploadedFile("x.mp3", b"MZ\x90\x00")},
+        follow=True,
+    )
+    assert "recording, a video or a picture" in refused.content.decode()
+    as_user(teacher).post(
+        edit, {"text": "Қай аспап?", "points": "1", "correct": "0", "media": SimpleUploadedFile("t.wav", tone)}
+    )
+    question.refresh_from_db()
+    assert question.current.media_kind == "audio"
+    now = timezone.now()
+    test = Test.objects.create(
+        course=course,
+        title="T",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+        review="after_submit",
+    )
+    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    client = as_user(student)
+    client.post(reverse("quizzes:start", args=[course.pk, test.pk]))
+    attempt = test.attempts.get()
+    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    media_url = reverse("quizzes:media", args=[attempt.pk, 0])
+    assert media_url in page and "<audio" in page
+    response = client.get(media_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == tone
+    assert as_user(other_student).get(media_url).status_code == 404
