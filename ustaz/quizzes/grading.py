@@ -127,7 +127,7 @@ _SCORERS = {
 def public(kind: str, data: dict) -> dict:
     """What the attempt page may show of a question: its options, never its key."""
     if kind in ("single", "multiple"):
-        return {"options": data["options"]}
+        return {"options": data["options"], "option_media": data.get("option_media") or {}}
     if kind == "matching":
         return {"left": data["left"], "right": data["right"]}
     if kind == "ordering":

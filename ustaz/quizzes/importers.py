@@ -282,12 +282,16 @@ def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
     right = [i for i, (mark, _t, _f) in enumerate(answers) if mark == "="]
     weighted = [i for i, (_m, t, _f) in enumerate(answers) if re.match(r"^%-?\d+(\.\d+)?%", t)]
     options = [re.sub(r"^%-?\d+(\.\d+)?%", "", t).strip() for _m, t, _f in answers]
+    feedback = [f for _m, _t, f in answers]
+    extra = {"option_feedback": feedback} if any(feedback) else {}
     if weighted:
         correct = [i for i in weighted if not answers[i][1].startswith("%-") and not answers[i][1].startswith("%0%")]
-        return Parsed("multiple", question, {"options": options, "correct": correct, "partial": "each"}, line, title)
+        return Parsed(
+            "multiple", question, {"options": options, "correct": correct, "partial": "each", **extra}, line, title
+        )
     if len(right) != 1:
         raise ValueError(_("A choice question needs exactly one right answer (=), or weights (~%50%) for several."))
-    return Parsed("single", question, {"options": options, "correct": right[0]}, line, title)
+    return Parsed("single", question, {"options": options, "correct": right[0], **extra}, line, title)
 
 
 READERS = {"platonus": platonus, "aiken": aiken, "gift": gift}

@@ -87,6 +87,7 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
         }
         if kind in ("single", "multiple"):
             entry["options"] = [(i, shown["options"][i]) for i in order]
+            entry["option_media"] = {int(i): m for i, m in shown["option_media"].items()}
         elif kind == "ordering":
             entry["options"] = [(i, shown["items"][i]) for i in order]
         elif kind == "matching":
@@ -99,6 +100,13 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
             entry["points"] = answer.points
             entry["key"] = version.data
             entry["feedback"] = version.feedback
+            option_feedback = version.data.get("option_feedback") or []
+            chosen = answer.response if isinstance(answer.response, list) else [answer.response]
+            entry["option_feedback"] = [
+                option_feedback[c]
+                for c in chosen
+                if isinstance(c, int) and 0 <= c < len(option_feedback) and option_feedback[c]
+            ]
         questions.append(entry)
     return questions
 
@@ -173,3 +181,14 @@ def test_results(test: Test) -> dict:
         "question_stats": questions,
         "pending": [a for a in attempts if a.needs_grading],
     }
+
+
+def essay_queue(user: User) -> list:
+    from .models import Attempt, AttemptStatus
+
+    return list(
+        Attempt.objects.filter(test__course__teachers=user, needs_grading=True)
+        .exclude(status=AttemptStatus.OPEN)
+        .select_related("test__course__discipline", "student")
+        .order_by("finished_at", "pk")[:500]
+    )

@@ -9,6 +9,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -71,20 +72,43 @@ def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: st
     return len(parsed)
 
 
+def _media_kind(upload):
+    kind = sniff(upload.read(HEAD_BYTES))
+    upload.seek(0)
+    if kind is None or kind.category not in ("audio", "video", "image"):
+        raise ValidationError(_("Attach a recording, a video or a picture."))
+    return kind
+
+
 @transaction.atomic
 def question_edit(
-    *, question: Question, text: str, data: dict, points: Decimal, by: User, media=None
+    *,
+    question: Question,
+    text: str,
+    data: dict,
+    points: Decimal,
+    by: User,
+    media=None,
+    option_media: dict | None = None,
 ) -> QuestionVersion:
     """A new version: attempts already given the old one keep it. The media stay unless a new file comes
     (audio, video or an image, checked by its content)."""
     number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     previous = question.current
     version = QuestionVersion(question=question, number=number, text=text, data=data, points=points)
+    if option_media:
+        # A recording or picture as an option (a painting to choose): kept beside the question, by option.
+        stored = dict(data.get("option_media") or {})
+        for index, upload in option_media.items():
+            kind = _media_kind(upload)
+            name = default_storage.save(
+                f"quizzes/{question.bank_id}/{question.pk}/v{number}-option{index}.{kind.extension}", upload
+            )
+            stored[str(index)] = {"name": name, "type": kind.content_type, "kind": kind.category}
+        data = {**data, "option_media": stored}
+        version.data = data
     if media is not None:
-        kind = sniff(media.read(HEAD_BYTES))
-        media.seek(0)
-        if kind is None or kind.category not in ("audio", "video", "image"):
-            raise ValidationError(_("Attach a recording, a video or a picture."))
+        kind = _media_kind(media)
         version.media_kind, version.media_type = kind.category, kind.content_type
         version.media.save(f"v{number}.{kind.extension}", media, save=False)
     elif previous is not None and previous.media:

@@ -19,8 +19,14 @@ urlpatterns = [
     path("attempts/<int:attempt_pk>/", views.attempt, name="attempt"),
     path("attempts/<int:attempt_pk>/save/", views.save, name="save"),
     path("attempts/<int:attempt_pk>/media/<int:position>/", views.question_media, name="media"),
+    path(
+        "attempts/<int:attempt_pk>/media/<int:position>/options/<int:option>/",
+        views.option_media,
+        name="option_media",
+    ),
     path("attempts/<int:attempt_pk>/event/", views.event, name="event"),
     path("attempts/<int:attempt_pk>/submit/", views.submit, name="submit"),
     path("attempts/<int:attempt_pk>/review/", views.review, name="review"),
     path("attempts/<int:attempt_pk>/essays/<int:position>/", views.essay_grade, name="essay_grade"),
+    path("tests/essays/", views.essays, name="essays"),
 ]

@@ -161,6 +161,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
                 data["answer"] = float(request.POST["answer"].replace(",", "."))
                 data["tolerance"] = float(request.POST.get("tolerance", "0").replace(",", "."))
             text = request.POST.get("text", "").strip()
+            tags = sorted({t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()})
             if (
                 not text
                 or points <= 0
@@ -172,6 +173,11 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             messages.error(request, _("Fill in the question, its points and its key."))
         else:
             try:
+                option_media = {
+                    i: request.FILES[f"option_media_{i}"]
+                    for i in range(len(current.data.get("options", [])))
+                    if f"option_media_{i}" in request.FILES
+                }
                 services.question_edit(
                     question=question,
                     text=text,
@@ -179,10 +185,12 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
                     points=points,
                     by=request.user,
                     media=request.FILES.get("media"),
+                    option_media=option_media,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
+                Question.objects.filter(pk=question.pk).update(tags=tags)
                 messages.success(request, _("Saved as a new version; attempts already taken keep the old one."))
                 return redirect("quizzes:bank", pk=bank.pk)
     return render(
@@ -211,6 +219,19 @@ def question_media(request: HttpRequest, attempt_pk: int, position: int) -> Http
         content_type=version.media_type,
         inline=True,
         request=request,
+    )
+
+
+@login_required
+def option_media(request: HttpRequest, attempt_pk: int, position: int, option: int) -> HttpResponse:
+    attempt = access.get_attempt_for(request.user, attempt_pk)
+    answer = get_object_or_404(Answer.objects.select_related("version"), attempt=attempt, position=position)
+    item = (answer.version.data.get("option_media") or {}).get(str(option))
+    if not item:
+        raise Http404
+    field = answer.version.media.field.attr_class(answer.version, answer.version.media.field, item["name"])
+    return serve_private_file(
+        field, filename=item["name"].rsplit("/", 1)[-1], content_type=item["type"], inline=True, request=request
     )
 
 
@@ -409,8 +430,17 @@ def review(request: HttpRequest, attempt_pk: int) -> HttpResponse:
             "questions": selectors.attempt_questions(attempt, with_keys=show) if show else [],
             "events": list(attempt.events.all()) if test.can_manage else [],
             "tf_choices": TF_CHOICES(),
+            "passed": bool(attempt.max_score)
+            and attempt.score is not None
+            and attempt.score * 100 >= attempt.max_score * test.pass_percent,
         },
     )
+
+
+@login_required
+def essays(request: HttpRequest) -> HttpResponse:
+    """Attempts waiting for an essay to be graded, in the tests of the courses the person teaches, oldest first."""
+    return render(request, "quizzes/essays.html", {"attempts": selectors.essay_queue(request.user)})
 
 
 @login_required

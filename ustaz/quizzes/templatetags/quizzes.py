@@ -20,3 +20,9 @@ def place_of(order, item):
         return [int(i) for i in order].index(int(item)) + 1
     except (ValueError, TypeError):
         return ""
+
+
+@register.filter
+def lookup_int(mapping, key):
+    """mapping[key] for a dict with integer keys, or None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

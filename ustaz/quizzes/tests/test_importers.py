@@ -106,7 +106,11 @@ def test_gift_types_escapes_feedback_and_multiline():
     assert kinds == ["single", "single", "truefalse", "numeric", "numeric", "short", "matching", "multiple", "essay"]
     first = questions[0]
     assert first.title == "Интервал" and first.text == "Какой интервал\nмежду до и соль?"
-    assert first.data == {"options": ["Чистая квинта", "Большая секста", "Тритон"], "correct": 0}
+    assert first.data == {
+        "options": ["Чистая квинта", "Большая секста", "Тритон"],
+        "correct": 0,
+        "option_feedback": ["Верно!", "Нет", ""],  # per-answer feedback, shown when review opens
+    }
     assert questions[1].text == "Символ { фигурной скобки } и равенства = в тексте."
     assert questions[3].data == {"answer": 440.0, "tolerance": 0.5}
     assert questions[4].data == {"answer": 1850.0, "tolerance": 50.0}

@@ -186,3 +186,91 @@ def test_a_listening_question_serves_its_recording_to_the_attempt_only(
     response = client.get(media_url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == tone
     assert as_user(other_student).get(media_url).status_code == 404
+
+
+def test_pictures_as_options_pass_marks_essay_queue_and_tags(as_user, course, teacher, student, other_student):
+    import datetime
+
+    from django.utils import timezone
+
+    from testkit import media as make
+    from ustaz.quizzes import services
+    from ustaz.quizzes.models import Category, Section
+
+    bank = Bank.objects.create(discipline=course.discipline, name="Бейнелеу")
+    gift = "Қай сурет Кастеевтікі? {=Бірінші ~Екінші}\n\nСуретші туралы жазыңыз. {}\n"
+    services.bank_import(bank=bank, category="K", raw=gift.encode(), fmt="gift", by=teacher)
+    choice = Question.objects.get(bank=bank, kind="single")
+    as_user(teacher).post(
+        reverse("quizzes:question_edit", args=[bank.pk, choice.pk]),
+        {
+            "text": choice.current.text,
+            "points": "1",
+            "correct": "0",
+            "tags": "Кастеев, кескіндеме",
+            "option_media_0": SimpleUploadedFile("a.jpg", make.jpeg_with_gps((64, 48))),
+            "option_media_1": SimpleUploadedFile("b.jpg", make.jpeg_with_gps((48, 64))),
+        },
+    )
+    choice.refresh_from_db()
+    assert choice.tags == ["Кастеев", "кескіндеме"] and set(choice.current.data["option_media"]) == {"0", "1"}
+    now = timezone.now()
+    test = Test.objects.create(
+        course=course,
+        title="T",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+        review="after_submit",
+        pass_percent=60,
+    )
+    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=2)
+    client = as_user(student)
+    client.post(reverse("quizzes:start", args=[course.pk, test.pk]))
+    attempt = test.attempts.get()
+    position = next(n for n, item in enumerate(attempt.layout) if item["kind"] == "single")
+    page = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    picture = reverse("quizzes:option_media", args=[attempt.pk, position, 1])
+    assert picture in page
+    assert client.get(picture).status_code == 200
+    assert as_user(other_student).get(picture).status_code == 404
+    services.answer_save(attempt=attempt, position=position, response=0)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    # The essay waits in the teacher's queue; graded 0, the attempt is 1 of 2: 50% < 60%, not passed.
+    queue = as_user(teacher).get(reverse("quizzes:essays")).content.decode()
+    assert reverse("quizzes:review", args=[attempt.pk]) in queue
+    essay_position = 1 - position
+    as_user(teacher).post(reverse("quizzes:essay_grade", args=[attempt.pk, essay_position]), {"points": "0"})
+    review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+    assert 'id="passed"' in review and "not passed" in review
+    assert (
+        reverse("quizzes:review", args=[attempt.pk])
+        not in as_user(teacher).get(reverse("quizzes:essays")).content.decode()
+    )
+
+
+def test_the_feedback_of_the_chosen_option_shows_in_review(as_user, course, teacher, student):
+    import datetime
+
+    from django.utils import timezone
+
+    from ustaz.quizzes import services
+    from ustaz.quizzes.models import Category, Section
+
+    bank = Bank.objects.create(discipline=course.discipline, name="F")
+    services.bank_import(
+        bank=bank, category="K", raw="Квинта? {=до–соль#Дұрыс! ~до–фа#Бұл — кварта}\n".encode(), fmt="gift", by=teacher
+    )
+    now = timezone.now()
+    test = Test.objects.create(
+        course=course,
+        title="T",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+        review="after_submit",
+    )
+    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    attempt = services.attempt_start(test=test, student=student)
+    services.answer_save(attempt=attempt, position=0, response=1)
+    services.attempt_finish(attempt=attempt)
+    page = as_user(student).get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+    assert "Бұл — кварта" in page and "Дұрыс!" not in page
