@@ -7,6 +7,28 @@ from django.urls import reverse
 
 from ustaz.quizzes.models import Bank, Question, Test
 
+
+def open_test(course, bank, *, count: int, **fields) -> Test:
+    """A test open for the next hour, drawing `count` questions from the bank's only category."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ustaz.quizzes.models import Category, Section
+
+    now = timezone.now()
+    test = Test.objects.create(
+        course=course,
+        title="T",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+        review="after_submit",
+        **fields,
+    )
+    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=count)
+    return test
+
+
 BANK = "<question> Домбыраның неше ішегі бар?\n<variant> Екі\n<variant> Үш\n<variant> Төрт\n"
 
 
@@ -100,26 +122,15 @@ def test_a_bank_exports_and_imports_back(as_user, course, teacher, student):
 
 
 def test_fixing_a_key_and_regrading_from_the_pages(as_user, course, teacher, student, office):
-    import datetime
-
-    from django.utils import timezone
 
     from ustaz.core.models import AuditEvent
     from ustaz.quizzes import services
-    from ustaz.quizzes.models import Answer, Category, Section
+    from ustaz.quizzes.models import Answer
 
     bank = Bank.objects.create(discipline=course.discipline, name="B")
     services.bank_import(bank=bank, category="K", raw="Ля? {#440:0}\n".encode(), fmt="gift", by=teacher)
     question = Question.objects.get(bank=bank)
-    now = timezone.now()
-    test = Test.objects.create(
-        course=course,
-        title="T",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
-        review="after_submit",
-    )
-    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    test = open_test(course, bank, count=1)
     attempt = services.attempt_start(test=test, student=student)
     services.answer_save(attempt=attempt, position=0, response="441")
     services.attempt_finish(attempt=attempt)
@@ -144,13 +155,9 @@ def test_fixing_a_key_and_regrading_from_the_pages(as_user, course, teacher, stu
 def test_a_listening_question_serves_its_recording_to_the_attempt_only(
     as_user, course, teacher, student, other_student, tmp_path
 ):
-    import datetime
-
-    from django.utils import timezone
 
     from testkit import media as make
     from ustaz.quizzes import services
-    from ustaz.quizzes.models import Category, Section
 
     bank = Bank.objects.create(discipline=course.discipline, name="Тыңдау")
     services.bank_import(bank=bank, category="K", raw="Қай аспап? {=Домбыра ~Қобыз}\n".encode(), fmt="gift", by=teacher)
@@ -168,15 +175,7 @@ def test_a_listening_question_serves_its_recording_to_the_attempt_only(
     )
     question.refresh_from_db()
     assert question.current.media_kind == "audio"
-    now = timezone.now()
-    test = Test.objects.create(
-        course=course,
-        title="T",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
-        review="after_submit",
-    )
-    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    test = open_test(course, bank, count=1)
     client = as_user(student)
     client.post(reverse("quizzes:start", args=[course.pk, test.pk]))
     attempt = test.attempts.get()
@@ -189,13 +188,9 @@ def test_a_listening_question_serves_its_recording_to_the_attempt_only(
 
 
 def test_pictures_as_options_pass_marks_essay_queue_and_tags(as_user, course, teacher, student, other_student):
-    import datetime
-
-    from django.utils import timezone
 
     from testkit import media as make
     from ustaz.quizzes import services
-    from ustaz.quizzes.models import Category, Section
 
     bank = Bank.objects.create(discipline=course.discipline, name="Бейнелеу")
     gift = "Қай сурет Кастеевтікі? {=Бірінші ~Екінші}\n\nСуретші туралы жазыңыз. {}\n"
@@ -214,16 +209,7 @@ def test_pictures_as_options_pass_marks_essay_queue_and_tags(as_user, course, te
     )
     choice.refresh_from_db()
     assert choice.tags == ["Кастеев", "кескіндеме"] and set(choice.current.data["option_media"]) == {"0", "1"}
-    now = timezone.now()
-    test = Test.objects.create(
-        course=course,
-        title="T",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
-        review="after_submit",
-        pass_percent=60,
-    )
-    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=2)
+    test = open_test(course, bank, count=2, pass_percent=60)
     client = as_user(student)
     client.post(reverse("quizzes:start", args=[course.pk, test.pk]))
     attempt = test.attempts.get()
@@ -249,26 +235,14 @@ def test_pictures_as_options_pass_marks_essay_queue_and_tags(as_user, course, te
 
 
 def test_the_feedback_of_the_chosen_option_shows_in_review(as_user, course, teacher, student):
-    import datetime
-
-    from django.utils import timezone
 
     from ustaz.quizzes import services
-    from ustaz.quizzes.models import Category, Section
 
     bank = Bank.objects.create(discipline=course.discipline, name="F")
     services.bank_import(
         bank=bank, category="K", raw="Квинта? {=до–соль#Дұрыс! ~до–фа#Бұл — кварта}\n".encode(), fmt="gift", by=teacher
     )
-    now = timezone.now()
-    test = Test.objects.create(
-        course=course,
-        title="T",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(hours=1),
-        review="after_submit",
-    )
-    Section.objects.create(test=test, category=Category.objects.get(bank=bank), count=1)
+    test = open_test(course, bank, count=1)
     attempt = services.attempt_start(test=test, student=student)
     services.answer_save(attempt=attempt, position=0, response=1)
     services.attempt_finish(attempt=attempt)
