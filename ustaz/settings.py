@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ustaz.discussions",
     "ustaz.assignments",
     "ustaz.quizzes",
+    "ustaz.admissions",
     "ustaz.demo",
     "django.contrib.admin",
     "django.contrib.auth",

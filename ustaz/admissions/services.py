@@ -1,0 +1,114 @@
+"""Applying (§3.2): a draft kept as the applicant goes, documents checked by their content, submission
+refused with the missing documents listed until every one the basis needs is there; every change of status
+kept with who, when and why."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ustaz.accounts.iin import validate_iin
+from ustaz.accounts.models import User
+from ustaz.core.sniff import HEAD_BYTES, IMAGE, PDF, sniff
+from ustaz.notifications import services as notifications
+
+from . import documents
+from .apps import STATUS_CHANGED
+from .models import Application, ApplicationDocument, Offer, Status, StatusChange
+
+MAX_DOCUMENT_MB = 20
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+def _record(application: Application, new: str, by: User | None, reason: str = "") -> None:
+    StatusChange.objects.create(application=application, old=application.status, new=new, by=by, reason=reason)
+    application.status = new
+
+
+@transaction.atomic
+def application_draft(*, applicant: User, offer: Offer, **fields) -> Application:
+    """Create or update the applicant's draft for a programme (kept as they go; finished later)."""
+    application, created = Application.objects.get_or_create(
+        applicant=applicant, offer=offer, defaults={"basis": fields.get("basis", "higher_blended")}
+    )
+    if application.status not in EDITABLE:
+        raise ValidationError(_("The application is with the commission and cannot be changed now."))
+    for name, value in fields.items():
+        setattr(application, name, value)
+    if application.iin:
+        validate_iin(application.iin)
+    if created:
+        StatusChange.objects.create(application=application, old="", new=Status.DRAFT, by=applicant)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def document_add(*, application: Application, kind: str, upload: UploadedFile, by: User) -> ApplicationDocument:
+    if application.status not in EDITABLE:
+        raise ValidationError(_("The application is with the commission and cannot be changed now."))
+    if kind not in documents.DocumentKind.values:
+        raise ValidationError(_("Unknown document."))
+    if upload.size > MAX_DOCUMENT_MB * 1024 * 1024:
+        raise ValidationError(_("A document is at most %(limit)d MB.") % {"limit": MAX_DOCUMENT_MB})
+    found = sniff(upload.read(HEAD_BYTES))
+    upload.seek(0)
+    if found is None or found.category not in (PDF, IMAGE):
+        raise ValidationError(_("“%(name)s” is not a PDF or a scan (JPEG, PNG, TIFF).") % {"name": upload.name})
+    name = (upload.name or "document").replace("/", "_")[-200:]
+    document = ApplicationDocument(
+        application=application, kind=kind, name=name, content_type=found.content_type, size=upload.size
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    return document
+
+
+def missing_documents(application: Application) -> list[str]:
+    """The documents the basis needs that are not there (a returned one counts as missing until replaced)."""
+    present = {d.kind for d in application.documents.all() if d.status != "returned"}
+    return [kind for kind in documents.required(application.basis) if kind not in present]
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by: User) -> Application:
+    if application.status not in EDITABLE:
+        raise ValidationError(_("The application is already submitted."))
+    problems = []
+    if not application.justification.strip():
+        problems.append(_("the written justification of the need for distance study"))
+    if not application.iin and application.citizenship == "KZ":
+        problems.append(_("the IIN"))
+    labels = dict(documents.DocumentKind.choices)
+    problems += [str(labels[kind]) for kind in missing_documents(application)]
+    if problems:
+        raise ValidationError(
+            _("The application cannot be submitted yet. Missing: %(items)s.") % {"items": "; ".join(problems)},
+            code="incomplete",
+            params={"missing": missing_documents(application)},
+        )
+    _record(application, Status.SUBMITTED, by)
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at"])
+    return application
+
+
+@transaction.atomic
+def status_change(*, application: Application, new: str, by: User, reason: str = "") -> Application:
+    """The commission's decision on the application (returned with a reason, checked...); the applicant is told."""
+    if new == Status.RETURNED and not reason.strip():
+        raise ValidationError(_("Say what the applicant must correct."))
+    _record(application, new, by, reason)
+    application.save(update_fields=["status"])
+    notifications.notify(
+        users=[application.applicant],
+        kind=STATUS_CHANGED,
+        title=gettext_lazy("Your application: %(status)s"),
+        body=reason,
+        params={"status": Status(new).label},
+    )
+    return application
