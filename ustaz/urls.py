@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ustaz.discussions.urls")),
     path("", include("ustaz.assignments.urls")),
     path("", include("ustaz.quizzes.urls")),
+    path("", include("ustaz.admissions.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),

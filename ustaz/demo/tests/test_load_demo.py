@@ -76,6 +76,12 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     quiz = Test.objects.get(course__enrolments__student=student)
     assert Attempt.objects.filter(test=quiz, status="submitted").count() == 8
     assert not Attempt.objects.filter(test=quiz, student=student).exists()
+    # Admission: a campaign open now; demo-applicant's draft misses two documents of their basis.
+    from ustaz.admissions import services as admission_services
+    from ustaz.admissions.models import Application
+
+    application = Application.objects.get(applicant__username="demo-applicant")
+    assert admission_services.missing_documents(application) == ["education_supplement", "business_trip"]
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

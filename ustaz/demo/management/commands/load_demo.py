@@ -32,6 +32,9 @@ from ustaz.academics.models import (
 )
 from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
+from ustaz.admissions import services as admission_services
+from ustaz.admissions.models import Campaign as AdmissionCampaign
+from ustaz.admissions.models import Offer as AdmissionOffer
 from ustaz.assignments import media as assignment_media
 from ustaz.assignments import services as assignment_services
 from ustaz.assignments.models import Assignment, Submission, SubmissionFile
@@ -361,6 +364,7 @@ class Command(BaseCommand):
         self.add_chat(ins_courses[0])
         self.add_assignments(ins_courses[0], wav)
         self.add_test(ins_courses[0])
+        self.add_admission(programmes)
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -588,6 +592,50 @@ class Command(BaseCommand):
                     response = 0 if kind == "single" else None
                 quiz_services.answer_save(attempt=attempt, position=answer.position, response=response)
             quiz_services.attempt_finish(attempt=attempt)
+
+    def add_admission(self, programmes: list[Programme]) -> None:
+        """A campaign open now for three programmes; demo-applicant's draft (basis: a long business trip
+        abroad) with two of its four documents."""
+        from allauth.account.models import EmailAddress
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        today = timezone.localdate()
+        campaign = AdmissionCampaign.objects.create(
+            title=f"{today.year} қабылдау: қашықтықтан оқыту",
+            opens_on=today - datetime.timedelta(days=10),
+            closes_on=today + datetime.timedelta(days=45),
+        )
+        offers = [
+            AdmissionOffer.objects.create(
+                campaign=campaign,
+                programme=programme,
+                places=15,
+                fee_per_year=Decimal("1450000"),
+                creative_exams="Шығармашылық емтихан: бағдарлама орындау (бейнежазба немесе онлайн).",
+            )
+            for programme in programmes[:3]
+        ]
+        applicant = User.objects.get(username="demo-applicant")
+        EmailAddress.objects.get_or_create(
+            user=applicant,
+            email=applicant.email or "demo-applicant@example.kz",
+            defaults={"verified": True, "primary": True},
+        )
+        application = admission_services.application_draft(
+            applicant=applicant,
+            offer=offers[0],
+            basis="business_trip",
+            justification="Әкем Германияда ұзақ іссапарда; отбасымызбен Берлинде тұрамыз.",
+            country="DE",
+            city="Берлин",
+            time_zone="Europe/Berlin",
+            previous_education="Алматы, №25 мектеп-гимназия, 2026",
+        )
+        pdf = syllabus_pdf("Жеке куәлік (үлгі)", "ID", 0, [])
+        for kind in ("identity", "education"):
+            admission_services.document_add(
+                application=application, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", pdf), by=applicant
+            )
 
     def add_chat(self, course: Course) -> None:
         """A conversation in demo-student's first course, and a direct message from the teacher to them."""

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ustaz.accounts.models import Role, User
+from ustaz.core.files import serve_private_file
+
+from . import documents, services
+from .forms import ApplicationForm, RegisterForm
+from .models import Application, ApplicationDocument, Offer
+
+VERIFY_SALT = "ustaz.admissions.verify"
+REVIEWERS = (Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)
+
+
+def _email_verified(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """An applicant's own account (no staff needed); the e-mail is verified by a link before applying."""
+    if request.user.is_authenticated:
+        return redirect("admissions:home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from allauth.account.models import EmailAddress
+
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = User(
+                username=data["email"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                roles=User.encode_roles({Role.APPLICANT}),
+                language=translation.get_language() or "kk",
+            )
+            user.set_password(data["password"])
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+        _send_verification(request, user)
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(request, _("Almost there: open the link we sent to %(email)s.") % {"email": user.email})
+        return redirect("admissions:home")
+    return render(request, "admissions/register.html", {"form": form})
+
+
+def _send_verification(request: HttpRequest, user: User) -> None:
+    token = signing.dumps(user.pk, salt=VERIFY_SALT)
+    link = settings.SITE_URL.rstrip("/") + reverse("admissions:verify", args=[token])
+    with translation.override(user.language or None):
+        send_mail(
+            subject=_("Ustaz: confirm your e-mail"),
+            message=_("Open this link to confirm your e-mail and go on with your application:\n\n%(link)s\n")
+            % {"link": link},
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    from allauth.account.models import EmailAddress
+
+    try:
+        pk = signing.loads(token, salt=VERIFY_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    EmailAddress.objects.filter(user_id=pk).update(verified=True)
+    messages.success(request, _("Your e-mail is confirmed."))
+    return redirect("admissions:home" if request.user.is_authenticated else "account_login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    offers = Offer.objects.filter(campaign__opens_on__lte=today, campaign__closes_on__gte=today).select_related(
+        "campaign", "programme"
+    )
+    return render(
+        request,
+        "admissions/home.html",
+        {
+            "offers": list(offers),
+            "applications": list(
+                Application.objects.filter(applicant=request.user).select_related("offer__programme", "offer__campaign")
+            ),
+            "verified": _email_verified(request.user),
+            "can_review": request.user.has_role(*REVIEWERS),
+        },
+    )
+
+
+def _own(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("offer__programme"), pk=pk)
+    if application.applicant_id != request.user.pk:
+        raise Http404
+    return application
+
+
+@login_required
+def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
+    offer = get_object_or_404(Offer, pk=offer_pk)
+    if not request.user.has_role(Role.APPLICANT):
+        raise PermissionDenied
+    existing = Application.objects.filter(applicant=request.user, offer=offer).first()
+    if existing is not None:
+        return redirect("admissions:application", pk=existing.pk)
+    application = services.application_draft(applicant=request.user, offer=offer)
+    return redirect("admissions:application", pk=application.pk)
+
+
+@login_required
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's own application: the form (saved as a draft), the documents its basis needs, submit."""
+    application = _own(request, pk)
+    editable = application.status in services.EDITABLE
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and editable:
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                services.application_draft(applicant=request.user, offer=application.offer, **fields)
+            except ValidationError as error:
+                form.add_error("iin", error)
+            else:
+                messages.success(request, _("Saved. You can finish it later."))
+                return redirect("admissions:application", pk=pk)
+    labels = dict(documents.DocumentKind.choices)
+    uploaded = list(application.documents.all())
+    required = [
+        {"kind": kind, "label": labels[kind], "files": [d for d in uploaded if d.kind == kind]}
+        for kind in documents.required(application.basis)
+    ]
+    return render(
+        request,
+        "admissions/application.html",
+        {
+            "application": application,
+            "form": form,
+            "editable": editable,
+            "required": required,
+            "missing": [labels[k] for k in services.missing_documents(application)],
+            "history": list(application.history.select_related("by")),
+            "verified": _email_verified(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            services.document_add(
+                application=application, kind=request.POST.get("kind", ""), upload=upload, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Document added."))
+    return redirect("admissions:application", pk=pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if not _email_verified(request.user):
+        messages.error(request, _("Confirm your e-mail first: open the link we sent you."))
+        return redirect("admissions:application", pk=pk)
+    try:
+        services.application_submit(application=application, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application is submitted to the admission commission."))
+    return redirect("admissions:application", pk=pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
+    if document.application.applicant_id != request.user.pk and not request.user.has_role(*REVIEWERS):
+        raise Http404
+    return serve_private_file(
+        document.file,
+        filename=document.name,
+        content_type=document.content_type,
+        inline=request.GET.get("inline") == "1",
+        request=request,
+    )
