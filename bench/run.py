@@ -184,6 +184,7 @@ def main() -> int:
         "chat rooms": [(s.cookie, "/chat/", 'id="rooms"') for s in students],
         "course forum": [(s.cookie, s.forum, 'id="threads"') for s in students],
         "an assignment": [(s.cookie, s.assignment, "<h1") for s in students],
+        "admission (campaigns open)": [(s.cookie, "/admission/", 'id="offers"') for s in students],
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content
