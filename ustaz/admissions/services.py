@@ -112,3 +112,16 @@ def status_change(*, application: Application, new: str, by: User, reason: str =
         params={"status": Status(new).label},
     )
     return application
+
+
+@transaction.atomic
+def document_check(
+    *, document: ApplicationDocument, by: User, accepted: bool, comment: str = ""
+) -> ApplicationDocument:
+    """The commission accepts a document, or returns it with what is wrong with it."""
+    if not accepted and not comment.strip():
+        raise ValidationError(_("Say what is wrong with the document."))
+    document.status = "accepted" if accepted else "returned"
+    document.comment = "" if accepted else comment.strip()
+    document.save(update_fields=["status", "comment"])
+    return document

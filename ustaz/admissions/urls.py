@@ -13,4 +13,6 @@ urlpatterns = [
     path("admission/applications/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("admission/applications/<int:pk>/submit/", views.submit, name="submit"),
     path("admission/documents/<int:pk>/", views.document_file, name="document"),
+    path("admission/commission/", views.queue, name="queue"),
+    path("admission/commission/<int:pk>/", views.review, name="review"),
 ]

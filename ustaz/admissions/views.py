@@ -20,7 +20,7 @@ from ustaz.core.files import serve_private_file
 
 from . import documents, services
 from .forms import ApplicationForm, RegisterForm
-from .models import Application, ApplicationDocument, Offer
+from .models import Application, ApplicationDocument, Offer, Status
 
 VERIFY_SALT = "ustaz.admissions.verify"
 REVIEWERS = (Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)
@@ -207,4 +207,64 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
         content_type=document.content_type,
         inline=request.GET.get("inline") == "1",
         request=request,
+    )
+
+
+# --- The admission commission -------------------------------------------------------------------------------
+
+
+def _reviewer(request: HttpRequest) -> None:
+    if not request.user.has_role(*REVIEWERS):
+        raise Http404
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Submitted applications, oldest first, for the commission and the academic office."""
+    _reviewer(request)
+    waiting = (
+        Application.objects.filter(status=Status.SUBMITTED)
+        .select_related("applicant", "offer__programme")
+        .order_by("submitted_at", "pk")
+    )
+    return render(request, "admissions/queue.html", {"applications": list(waiting[:500])})
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    _reviewer(request)
+    application = get_object_or_404(Application.objects.select_related("applicant", "offer__programme"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("accept", "return_document"):
+                document = get_object_or_404(
+                    ApplicationDocument, pk=request.POST.get("document"), application=application
+                )
+                services.document_check(
+                    document=document,
+                    by=request.user,
+                    accepted=action == "accept",
+                    comment=request.POST.get("comment", ""),
+                )
+            elif action in (Status.RETURNED, Status.CHECKED, Status.REJECTED):
+                services.status_change(
+                    application=application, new=action, by=request.user, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("admissions:review", pk=pk)
+    labels = dict(documents.DocumentKind.choices)
+    return render(
+        request,
+        "admissions/review.html",
+        {
+            "application": application,
+            "documents": list(application.documents.all()),
+            "required": [labels[k] for k in documents.required(application.basis)],
+            "missing": [labels[k] for k in services.missing_documents(application)],
+            "history": list(application.history.select_related("by")),
+        },
     )

@@ -112,3 +112,53 @@ def test_registering_twice_with_one_email_is_refused(offer):
     # An anonymous visitor sees the University's default language, Kazakh.
     assert response.status_code == 200 and "Бұл поштамен тіркелгі бар" in response.content.decode()
     assert User.objects.filter(email__iexact="taken@example.kz").count() == 1
+
+
+def test_the_commission_checks_documents_and_returns_the_application(as_user, offer, student, office):
+    from ustaz.admissions import documents, services
+    from ustaz.notifications.models import Notification
+
+    applicant = UserFactory(roles=",applicant,", language="en")
+    commission = UserFactory(roles=",commission_member,")
+    application = services.application_draft(
+        applicant=applicant,
+        offer=offer,
+        basis="higher_blended",
+        justification="Жұмыс істеймін.",
+        iin=make_iin(datetime.date(2007, 5, 5), female=True, serial=5),
+    )
+    for kind in documents.required("higher_blended"):
+        services.document_add(application=application, kind=kind, upload=SimpleUploadedFile("d.pdf", PDF), by=applicant)
+    services.application_submit(application=application, by=applicant)
+    queue = reverse("admissions:queue")
+    review = reverse("admissions:review", args=[application.pk])
+    for user in (applicant, student):
+        assert as_user(user).get(queue).status_code == 404
+        assert as_user(user).get(review).status_code == 404
+    assert applicant.full_name in as_user(commission).get(queue).content.decode()
+    assert as_user(office).get(review).status_code == 200
+    supplement = application.documents.get(kind="education_supplement")
+    client = as_user(commission)
+    refused = client.post(review, {"action": "return_document", "document": supplement.pk}, follow=True)
+    assert "Say what is wrong with the document." in refused.content.decode()
+    supplement.refresh_from_db()
+    assert supplement.status == "pending"
+    client.post(review, {"action": "return_document", "document": supplement.pk, "comment": "Оқылмайды"})
+    client.post(review, {"action": "returned", "reason": "Қосымшаны қайта жүктеңіз."})
+    application.refresh_from_db()
+    assert application.status == "returned"
+    assert Notification.objects.filter(user=applicant, kind="admissions.status_changed").exists()
+    # The applicant sees what to fix, replaces the document and submits again.
+    page = as_user(applicant).get(reverse("admissions:application", args=[application.pk])).content.decode()
+    assert "Оқылмайды" in page and "Қосымшаны қайта жүктеңіз." in page
+    as_user(applicant).post(
+        reverse("admissions:document_upload", args=[application.pk]),
+        {"kind": "education_supplement", "file": SimpleUploadedFile("new.pdf", PDF)},
+    )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    as_user(applicant).post(reverse("admissions:submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert list(application.history.values_list("new", flat=True)) == ["draft", "submitted", "returned", "submitted"]
