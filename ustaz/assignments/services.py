@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ustaz.academics.models import Course, Enrolment
+from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.files import guess_content_type
 from ustaz.core.markup import render_markdown
@@ -25,6 +25,7 @@ from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
 
+from . import uploads
 from .apps import DUE_SOON, REVIEWED, SUBMITTED
 from .models import (
     KIND_ACCEPTS,
@@ -121,9 +122,12 @@ def submission_submit(
         raise ValidationError(state_message(state))
     text = (text or "").strip() if assignment.allows_text else ""
     upload_ids = [str(u) for u in upload_ids]
-    chosen = list(
-        Upload.objects.select_for_update().filter(pk__in=upload_ids, user=student, assignment=assignment, used=False)
-    )
+    chosen = [
+        uploads.upload_finish(u)
+        for u in Upload.objects.select_for_update().filter(
+            pk__in=upload_ids, user=student, assignment=assignment, used=False
+        )
+    ]
     if len(chosen) != len(set(upload_ids)) or any(u.completed_at is None for u in chosen):
         raise ValidationError(_("A file has not finished uploading; wait for it or upload it again."))
     if not text and not chosen:
@@ -154,7 +158,7 @@ def submission_submit(
     for item in files:
         transaction.on_commit(lambda pk=item.pk: tasks.file_process.enqueue(pk))
     notifications.notify(
-        users=assignment.course.teachers.all() if isinstance(assignment.course, Course) else [],
+        users=assignment.course.teachers.all(),
         kind=SUBMITTED,
         title=gettext_lazy("%(student)s handed in %(assignment)s"),
         params={"student": student.full_name or student.username, "assignment": assignment.title},

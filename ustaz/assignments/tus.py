@@ -91,6 +91,7 @@ def resource(request: HttpRequest, pk: int, assignment_pk: int, upload_id) -> Ht
     if upload.assignment_id != assignment_pk or upload.assignment.course_id != pk:
         return _response(404)
     if request.method == "HEAD":
+        uploads.upload_finish(upload)
         return _response(200, Upload_Offset=upload.offset, Upload_Length=upload.length)
     if request.headers.get("Tus-Resumable") != VERSION:
         return _response(412, "Tus-Resumable 1.0.0 is required", Tus_Version=VERSION)

@@ -108,9 +108,15 @@ def upload_append(*, upload: Upload, user: User, offset: int, stream, length: in
         if offset == 0:
             current.category, current.content_type = upload.category, upload.content_type
         current.save(update_fields=["chunks", "offset", "category", "content_type"])
-    if current.offset == current.length:
-        _join(current)
-    return current
+    return upload_finish(current)
+
+
+def upload_finish(upload: Upload) -> Upload:
+    """Join the parts once every byte has arrived; again if an earlier join failed (a storage error after the
+    last part), so that a complete upload is never stuck unjoined."""
+    if upload.completed_at is None and upload.offset == upload.length:
+        _join(upload)
+    return upload
 
 
 def _category_label(category: str) -> str:

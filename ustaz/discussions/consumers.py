@@ -76,10 +76,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "delete": self.on_delete,
             "mute": self.on_mute,
         }.get(kind)
-        if handler is None:
-            await self.send_json({"type": "error", "message": "unknown request"})
-            return
         with translation.override(self.language):
+            if handler is None:
+                await self.send_json({"type": "error", "message": _("The request could not be read.")})
+                return
             try:
                 await handler(content)
             except (ValidationError, PermissionDenied) as error:
@@ -88,7 +88,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                     {"type": "error", "client_id": content.get("client_id"), "message": message or _("Not allowed.")}
                 )
             except (TypeError, ValueError, KeyError):
-                await self.send_json({"type": "error", "client_id": content.get("client_id"), "message": "bad request"})
+                await self.send_json(
+                    {
+                        "type": "error",
+                        "client_id": content.get("client_id"),
+                        "message": _("The request could not be read."),
+                    }
+                )
 
     async def on_send(self, content):
         if not self.can_write:

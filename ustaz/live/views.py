@@ -341,7 +341,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
             now=now,
             span=span,
         )
-    CalendarFeed.objects.filter(pk=entry.pk).update(last_fetched_at=now)
+    if entry.last_fetched_at is None or now - entry.last_fetched_at > datetime.timedelta(hours=1):
+        # When a calendar last read the feed, to the hour: not a write on every poll.
+        CalendarFeed.objects.filter(pk=entry.pk).update(last_fetched_at=now)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ustaz.ics"'
     response["Cache-Control"] = "private, max-age=900"

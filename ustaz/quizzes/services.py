@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -374,11 +374,16 @@ def regrade(*, test: Test, question: Question, by: User) -> int:
             answer.points = _quantize(answer.version.points * Decimal(str(fraction)))
     Answer.objects.bulk_update(answers, ["points"])
     attempts = {a.attempt_id: a.attempt for a in answers}
-    students = set()
+    totals = dict(
+        Answer.objects.filter(attempt__in=attempts)
+        .values("attempt")
+        .annotate(total=Sum("points"))
+        .values_list("attempt", "total")
+    )
     for attempt in attempts.values():
-        total = sum((a.points or Decimal(0)) for a in Answer.objects.filter(attempt=attempt))
-        Attempt.objects.filter(pk=attempt.pk).update(score=_quantize(total))
-        students.add(attempt.student_id)
+        attempt.score = _quantize(totals.get(attempt.pk) or Decimal(0))
+    Attempt.objects.bulk_update(attempts.values(), ["score"])
+    students = {attempt.student_id for attempt in attempts.values()}
     for student in User.objects.filter(pk__in=students):
         result_post(test=test, student=student, by=by)
     audit_record(

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
@@ -32,9 +33,7 @@ from .models import (
     Test,
 )
 
-
-def TF_CHOICES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, translated when used
-    return [("true", _("true")), ("false", _("false"))]
+TF_CHOICES = [("true", gettext_lazy("true")), ("false", gettext_lazy("false"))]
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -353,7 +352,7 @@ def attempt(request: HttpRequest, attempt_pk: int) -> HttpResponse:
             "course": attempt.test.course,
             "questions": selectors.attempt_questions(attempt, with_keys=False),
             "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds())),
-            "tf_choices": TF_CHOICES(),
+            "tf_choices": TF_CHOICES,
             "strings": {
                 "saved": _("Saved"),
                 "saving": _("Saving…"),
@@ -374,7 +373,7 @@ def save(request: HttpRequest, attempt_pk: int) -> JsonResponse:
         data = json.loads(request.body or b"{}")
         position = int(data["position"])
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        return JsonResponse({"error": "bad request"}, status=400)
+        return JsonResponse({"error": _("The request could not be read.")}, status=400)
     try:
         answer = services.answer_save(
             attempt=attempt,
@@ -429,7 +428,7 @@ def review(request: HttpRequest, attempt_pk: int) -> HttpResponse:
             "show": show,
             "questions": selectors.attempt_questions(attempt, with_keys=show) if show else [],
             "events": list(attempt.events.all()) if test.can_manage else [],
-            "tf_choices": TF_CHOICES(),
+            "tf_choices": TF_CHOICES,
             "passed": bool(attempt.max_score)
             and attempt.score is not None
             and attempt.score * 100 >= attempt.max_score * test.pass_percent,

@@ -327,3 +327,41 @@ def test_stale_uploads_are_cleaned_with_their_bytes(course, teacher, student):
     assert uploads.uploads_clean() == 2
     assert list(Upload.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not default_storage.exists(chunk) and not default_storage.exists(stored)
+
+
+def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost(as_user, course, teacher, student):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ustaz.assignments.models import Upload
+
+    assignment = an_assignment(course, teacher)
+    parts = [b"%PDF-1.4 first part ", b"and the second"]
+    names = [default_storage.save(f"uploads/x/{n:015d}", ContentFile(p)) for n, p in enumerate(parts)]
+    # Every byte arrived, but storage failed while joining: the parts are there, no file yet.
+    upload = Upload.objects.create(
+        assignment=assignment,
+        user=student,
+        filename="essay.pdf",
+        length=sum(map(len, parts)),
+        offset=sum(map(len, parts)),
+        chunks=names,
+        category="pdf",
+        content_type="application/pdf",
+    )
+    head = as_user(student).head(
+        reverse("assignments:upload", args=[course.pk, assignment.pk, upload.pk]), HTTP_TUS_RESUMABLE="1.0.0"
+    )
+    assert head.status_code == 200 and head["Upload-Offset"] == str(upload.length)
+    upload.refresh_from_db()
+    with default_storage.open(upload.stored_name, "rb") as joined:
+        assert joined.read() == b"".join(parts)
+    # Handing in joins too, had the client never asked again.
+    Upload.objects.filter(pk=upload.pk).update(
+        completed_at=None,
+        stored_name="",
+        chunks=[default_storage.save(f"uploads/y/{n:015d}", ContentFile(p)) for n, p in enumerate(parts)],
+    )
+    submission = services.submission_submit(assignment=assignment, student=student, upload_ids=[str(upload.pk)])
+    with default_storage.open(submission.files.get().file.name, "rb") as handed_in:
+        assert handed_in.read() == b"".join(parts)

@@ -296,3 +296,22 @@ def test_a_direct_conversation_is_only_its_two_people(course, teacher, student, 
     refused, seen = run(scenario())
     assert refused == {"other student": 4404, "office": 4404}
     assert [m["body"] for m in seen] == ["жеке"]
+
+
+def test_a_malformed_request_gets_a_readable_answer_in_the_users_language(course, student):
+    student.language = "ru"
+    student.save()
+    room = services.course_room(course)
+
+    async def scenario():
+        client = await connect(student, room)
+        await messages_until_synced(client)
+        await client.send_json_to({"type": "nonsense"})
+        unknown, _ = await until(client, "error")
+        await client.send_json_to({"type": "delete", "seq": "not a number"})
+        malformed, _ = await until(client, "error")
+        await client.disconnect()
+        return unknown, malformed
+
+    unknown, malformed = run(scenario())
+    assert unknown["message"] == malformed["message"] == "Запрос не удалось прочитать."

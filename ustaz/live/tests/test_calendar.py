@@ -136,3 +136,15 @@ def test_the_feed_queries_do_not_grow(client, student, teacher, course, classes,
     )
     with django_assert_max_num_queries(6):
         assert len(icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")) > 10
+
+
+def test_a_polled_feed_writes_its_last_fetch_at_most_hourly(client, student, classes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("live:feed", args=[services.feed_token(student)])
+    client.get(url)
+    assert CalendarFeed.objects.get(user=student).last_fetched_at is not None
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]

@@ -5,10 +5,10 @@ register = template.Library()
 
 @register.filter
 def lookup(mapping, key):
-    """mapping[key] for a saved answer (a dict with string keys), or None."""
+    """mapping[key] for a saved answer or an option's media: keys as saved (JSON strings) or as integers."""
     if not isinstance(mapping, dict):
         return None
-    return mapping.get(str(key))
+    return mapping[key] if key in mapping else mapping.get(str(key))
 
 
 @register.filter
@@ -20,9 +20,3 @@ def place_of(order, item):
         return [int(i) for i in order].index(int(item)) + 1
     except (ValueError, TypeError):
         return ""
-
-
-@register.filter
-def lookup_int(mapping, key):
-    """mapping[key] for a dict with integer keys, or None."""
-    return mapping.get(key) if isinstance(mapping, dict) else None
