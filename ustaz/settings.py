@@ -316,6 +316,19 @@ GRADES_EXAM_RETAKES = envint("USTAZ_GRADES_EXAM_RETAKES", 1)
 # Times a discipline may be studied again after an F (rules.md: at most 2).
 GRADES_DISCIPLINE_RETAKES = envint("USTAZ_GRADES_DISCIPLINE_RETAKES", 2)
 
+# --- Admission (rules the University sets; docs/decisions/0009-admission.md) --------------------------
+# Ties of the competitive score are separated by these rules in order: "exams" (the programme's first exam,
+# then the second...), "submitted" (the application completed earlier); the application's number last.
+ADMISSION_TIE_BREAKS = envlist("USTAZ_ADMISSION_TIE_BREAKS", "exams,submitted")
+# Each study year's installments: (month-day, percent of the year's amount); months before September fall
+# in the academic year's second calendar year. Default: half by 15 September, half by 15 January.
+ADMISSION_PAYMENT_SCHEDULE = [
+    (item.split(":")[0], int(item.split(":")[1]))
+    for item in envlist("USTAZ_ADMISSION_PAYMENT_SCHEDULE", "09-15:50,01-15:50")
+]
+# Contract numbers: PREFIX-YEAR-0001.
+ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
+
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import DltBasis, Programme
+from ustaz.live.models import Provider
 
 from .documents import DocumentKind
 
@@ -18,6 +19,13 @@ class Campaign(models.Model):
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("applications from"))
     closes_on = models.DateField(_("applications until"))
+    commission = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("admission commission"),
+        blank=True,
+        related_name="admission_campaigns",
+        help_text=_("Its members check this campaign's applications and score its creative exams."),
+    )
 
     class Meta:
         verbose_name = _("admission campaign")
@@ -25,6 +33,14 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScoreRule(models.TextChoices):
+    """How a creative exam's score comes from the commission members' scores (a programme's rule)."""
+
+    MEAN = "mean", _("the mean of the members' scores")
+    TRIMMED = "trimmed", _("the mean without the highest and the lowest (four members or more)")
+    MEDIAN = "median", _("the median of the members' scores")
 
 
 class Offer(models.Model):
@@ -35,6 +51,17 @@ class Offer(models.Model):
     places = models.PositiveIntegerField(_("places"))
     fee_per_year = models.DecimalField(_("fee per year, tenge"), max_digits=12, decimal_places=2)
     creative_exams = models.TextField(_("creative exams"), blank=True)
+    years = models.PositiveSmallIntegerField(_("years of study"), default=4)
+    printed_materials_fee = models.DecimalField(
+        _("printed materials per year, tenge"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("Added to a contract that includes printed case materials (§2.5); electronic ones are free."),
+    )
+    score_rule = models.CharField(
+        _("exam score rule"), max_length=10, choices=ScoreRule.choices, default=ScoreRule.MEAN
+    )
 
     class Meta:
         verbose_name = _("programme offered")
@@ -50,8 +77,10 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned for corrections")
     CHECKED = "checked", _("documents checked")
+    EXAMINED = "examined", _("examined")
     ADMITTED = "admitted", _("admitted")
     REJECTED = "rejected", _("not admitted")
+    ENROLLED = "enrolled", _("enrolled")
 
 
 class Application(models.Model):
@@ -70,6 +99,16 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    total_score = models.DecimalField(_("competitive score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    passed_exams = models.BooleanField(_("passed every creative exam"), default=False)
+    decision = models.ForeignKey(
+        "Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -123,3 +162,189 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.old} → {self.new}"
+
+
+# --- Creative exams (§3.3) -----------------------------------------------------------------------------------
+
+
+class ExamFormat(models.TextChoices):
+    ONLINE = "online", _("online, by videoconference")
+    IN_PERSON = "in_person", _("in person")
+    RECORDING = "recording", _("a submitted recording")
+
+
+class CreativeExam(models.Model):
+    offer = models.ForeignKey(Offer, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="exams")
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    format = models.CharField(_("form"), max_length=10, choices=ExamFormat.choices, default=ExamFormat.ONLINE)
+    provider = models.CharField(_("conference"), max_length=10, choices=Provider.choices, blank=True)
+    link = models.URLField(_("conference link"), max_length=500, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"), help_text=_("For a recording: the last moment to send it."))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), default=120)
+    pass_score = models.DecimalField(_("pass score"), max_digits=6, decimal_places=2, default=0)
+    published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("creative exam")
+        verbose_name_plural = _("creative exams")
+        ordering = ["offer", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def meeting_id(self) -> str:
+        return f"ustaz-admission-exam-{self.pk}"
+
+
+class Criterion(models.Model):
+    exam = models.ForeignKey(CreativeExam, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=1)
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["exam", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExamScore(models.Model):
+    """One commission member's points for one criterion of one applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exam_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=5, decimal_places=1)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion", "member"], name="exam_score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.criterion_id}/{self.member_id}: {self.points}"
+
+
+class ExamResult(models.Model):
+    """An applicant's score on an exam, computed by the programme's rule when the results are published."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exam_results")
+    exam = models.ForeignKey(CreativeExam, on_delete=models.CASCADE, related_name="results")
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    members = models.PositiveSmallIntegerField()
+    passed = models.BooleanField()
+
+    class Meta:
+        ordering = ["exam__position", "exam_id"]
+        constraints = [models.UniqueConstraint(fields=["application", "exam"], name="exam_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.exam_id}: {self.score}"
+
+
+def recording_upload_to(instance: ExamRecording, filename: str) -> str:
+    return f"admissions/{instance.application_id}/exams/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
+class ExamRecording(models.Model):
+    """The applicant's performance sent as a recording (audio, video or a scan of drawings)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exam_recordings")
+    exam = models.ForeignKey(CreativeExam, on_delete=models.CASCADE, related_name="recordings")
+    file = models.FileField(upload_to=recording_upload_to, max_length=255)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "exam"], name="exam_recording_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Decisions (the rector's order) ------------------------------------------------------------------------
+
+
+class Decision(models.Model):
+    offer = models.ForeignKey(Offer, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="decisions")
+    order_number = models.CharField(_("order number"), max_length=40, unique=True)
+    order_date = models.DateField(_("order date"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("admission decision")
+        verbose_name_plural = _("admission decisions")
+
+    def __str__(self) -> str:
+        return self.order_number
+
+
+# --- Contracts and payments (§3.4, §2.5) -------------------------------------------------------------------
+
+
+class Contract(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract")
+    number = models.CharField(_("contract number"), max_length=40, unique=True)
+    amount_per_year = models.DecimalField(_("amount per year, tenge"), max_digits=12, decimal_places=2)
+    years = models.PositiveSmallIntegerField(_("years of study"))
+    printed_materials = models.BooleanField(_("printed materials included"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Installment(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="installments")
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on}: {self.amount}"
+
+
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", _("recorded by hand")
+    STATEMENT = "statement", _("bank statement")
+
+
+class Payment(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("bank document number"), max_length=60, blank=True)
+    source = models.CharField(max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            # A bank document is counted once, however many times its statement is imported.
+            models.UniqueConstraint(
+                fields=["reference"], condition=~models.Q(reference=""), name="payment_reference_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on}: {self.amount}"

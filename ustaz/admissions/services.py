@@ -100,6 +100,8 @@ def application_submit(*, application: Application, by: User) -> Application:
 @transaction.atomic
 def status_change(*, application: Application, new: str, by: User, reason: str = "") -> Application:
     """The commission's decision on the application (returned with a reason, checked...); the applicant is told."""
+    if application.status != Status.SUBMITTED or new not in (Status.RETURNED, Status.CHECKED, Status.REJECTED):
+        raise ValidationError(_("The application is not waiting for the commission's check."))
     if new == Status.RETURNED and not reason.strip():
         raise ValidationError(_("Say what the applicant must correct."))
     _record(application, new, by, reason)

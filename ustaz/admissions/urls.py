@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_exams, views_money
 
 app_name = "admissions"
 
@@ -15,4 +15,26 @@ urlpatterns = [
     path("admission/documents/<int:pk>/", views.document_file, name="document"),
     path("admission/commission/", views.queue, name="queue"),
     path("admission/commission/<int:pk>/", views.review, name="review"),
+    path("admission/campaigns/<int:pk>/", views.campaign, name="campaign"),
+    # Creative exams
+    path("admission/exams/<int:pk>/", views_exams.exam, name="exam"),
+    path("admission/exams/<int:pk>/scores/<int:application_pk>/", views_exams.exam_score, name="exam_score"),
+    path("admission/exams/<int:pk>/publish/", views_exams.exam_publish, name="exam_publish"),
+    path("admission/exams/<int:pk>/join/", views_exams.exam_join, name="exam_join"),
+    path(
+        "admission/exams/<int:pk>/recording/<int:application_pk>/",
+        views_exams.recording_upload,
+        name="recording_upload",
+    ),
+    path("admission/recordings/<int:pk>/", views_exams.recording_file, name="recording"),
+    # The competitive list and the decision
+    path("admission/programmes/<int:pk>/ranking/", views_exams.offer_ranking, name="ranking"),
+    path("admission/decisions/<int:pk>/admitted-<str:language>.pdf", views_exams.decision_pdf, name="decision_pdf"),
+    # Contracts, payments, enrolment, reports
+    path("admission/commission/<int:pk>/contract/", views_money.contract_create, name="contract_create"),
+    path("admission/contracts/", views_money.contracts_list, name="contracts"),
+    path("admission/contracts/<int:pk>/", views_money.contract, name="contract"),
+    path("admission/contracts/<int:pk>/contract-<str:language>.pdf", views_money.contract_pdf, name="contract_pdf"),
+    path("my/contract/", views_money.my_contract, name="my_contract"),
+    path("admission/reports/", views_money.report, name="report"),
 ]

@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,12 +19,11 @@ from django.views.decorators.http import require_POST
 from ustaz.accounts.models import Role, User
 from ustaz.core.files import serve_private_file
 
-from . import documents, services
+from . import access, documents, services
 from .forms import ApplicationForm, RegisterForm
-from .models import Application, ApplicationDocument, Offer, Status
+from .models import Application, ApplicationDocument, CreativeExam, ExamResult, Offer, Status
 
 VERIFY_SALT = "ustaz.admissions.verify"
-REVIEWERS = (Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)
 
 
 def _email_verified(user: User) -> bool:
@@ -100,16 +100,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 Application.objects.filter(applicant=request.user).select_related("offer__programme", "offer__campaign")
             ),
             "verified": _email_verified(request.user),
-            "can_review": request.user.has_role(*REVIEWERS),
+            "can_review": access.is_reviewer(request.user),
+            "campaigns": list(access.campaigns_for(request.user).order_by("-opens_on")[:20]),
         },
     )
 
 
 def _own(request: HttpRequest, pk: int) -> Application:
-    application = get_object_or_404(Application.objects.select_related("offer__programme"), pk=pk)
-    if application.applicant_id != request.user.pk:
-        raise Http404
-    return application
+    return access.get_own_application(request.user, pk)
 
 
 @login_required
@@ -157,8 +155,26 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": [labels[k] for k in services.missing_documents(application)],
             "history": list(application.history.select_related("by")),
             "verified": _email_verified(request.user),
+            "exams": _exams_for_applicant(application),
+            "contract": getattr(application, "contract", None) if application.status in CONTRACTED else None,
         },
     )
+
+
+CONTRACTED = (Status.ADMITTED, Status.ENROLLED)
+
+
+def _exams_for_applicant(application: Application) -> list[CreativeExam]:
+    """The programme's exams with the applicant's recording and, once published, result."""
+    exams = list(CreativeExam.objects.filter(offer_id=application.offer_id).prefetch_related("criteria"))
+    recordings = {r.exam_id: r for r in application.exam_recordings.all()}
+    results = {r.exam_id: r for r in ExamResult.objects.filter(application=application)}
+    for exam in exams:
+        exam.my_recording = recordings.get(exam.pk)
+        exam.my_result = results.get(exam.pk) if exam.published_at else None
+        exam.can_join = application.status == Status.CHECKED and exam.format == "online"
+        exam.can_send = application.status == Status.CHECKED and exam.format == "recording"
+    return exams
 
 
 @login_required
@@ -198,9 +214,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
-    if document.application.applicant_id != request.user.pk and not request.user.has_role(*REVIEWERS):
-        raise Http404
+    document = access.get_document_for(request.user, pk)
     return serve_private_file(
         document.file,
         filename=document.name,
@@ -214,26 +228,30 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reviewer(request: HttpRequest) -> None:
-    if not request.user.has_role(*REVIEWERS):
+    if not access.is_reviewer(request.user):
         raise Http404
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Submitted applications, oldest first, for the commission and the academic office."""
+    """Submitted applications, oldest first, of the campaigns this person works on."""
     _reviewer(request)
     waiting = (
-        Application.objects.filter(status=Status.SUBMITTED)
+        Application.objects.filter(access.reviewable(request.user), status=Status.SUBMITTED)
         .select_related("applicant", "offer__programme")
+        .distinct()
         .order_by("submitted_at", "pk")
     )
-    return render(request, "admissions/queue.html", {"applications": list(waiting[:500])})
+    applications = list(waiting[:500])
+    for a in applications:
+        a.masked_iin = access.mask_iin(a.iin)
+    return render(request, "admissions/queue.html", {"applications": applications})
 
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     _reviewer(request)
-    application = get_object_or_404(Application.objects.select_related("applicant", "offer__programme"), pk=pk)
+    application = access.get_application_for_review(request.user, pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -266,5 +284,30 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "required": [labels[k] for k in documents.required(application.basis)],
             "missing": [labels[k] for k in services.missing_documents(application)],
             "history": list(application.history.select_related("by")),
+            "results": list(ExamResult.objects.filter(application=application).select_related("exam")),
+            "contract": getattr(application, "contract", None) if application.status in CONTRACTED else None,
+            "can_check": application.status in (Status.SUBMITTED, Status.CHECKED),
         },
     )
+
+
+@login_required
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign at a glance for its commission and the office: each programme's applications by status,
+    its exams and its competitive list."""
+    _reviewer(request)
+    campaign = get_object_or_404(access.campaigns_for(request.user), pk=pk)
+    offers = list(campaign.offers.select_related("programme").prefetch_related("exams").order_by("programme__code"))
+    counts: dict[int, dict[str, int]] = {}
+    for offer_id, status, n in (
+        Application.objects.filter(offer__campaign=campaign)
+        .values_list("offer", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts.setdefault(offer_id, {})[status] = n
+    for offer in offers:
+        mine = counts.get(offer.pk, {})
+        offer.status_counts = [(label, mine[value]) for value, label in Status.choices if mine.get(value)]
+        offer.total = sum(mine.values())
+    return render(request, "admissions/campaign.html", {"campaign": campaign, "offers": offers})

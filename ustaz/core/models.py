@@ -19,6 +19,11 @@ class AuditAction(models.TextChoices):
     EXAM_RETAKE_OPENED = "grades.retake_opened", _("Exam retake opened")
     RESTUDY_ENROLLED = "grades.restudy_enrolled", _("Enrolled to study a discipline again")
     QUIZ_REGRADED = "quizzes.regraded", _("Test question regraded")
+    EXAM_RESULTS_PUBLISHED = "admissions.exam_published", _("Creative exam results published")
+    ADMISSION_DECIDED = "admissions.decided", _("Admission decision recorded")
+    PAYMENT_RECORDED = "admissions.payment", _("Tuition payment recorded")
+    STATEMENT_IMPORTED = "admissions.statement", _("Bank statement imported")
+    STUDENT_ENROLLED = "admissions.enrolled", _("Applicant enrolled as a student")
 
 
 class AuditEvent(models.Model):

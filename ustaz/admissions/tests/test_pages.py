@@ -88,6 +88,8 @@ def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, studen
     applicant = UserFactory(roles=",applicant,")
     other = UserFactory(roles=",applicant,")
     commission = UserFactory(roles=",commission_member,")
+    offer.campaign.commission.add(commission)
+    another_commission = UserFactory(roles=",commission_member,")  # sits on no commission of this campaign
     as_user(applicant).get(reverse("admissions:apply", args=[offer.pk]))
     application = Application.objects.get(applicant=applicant)
     as_user(applicant).post(
@@ -95,7 +97,7 @@ def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, studen
         {"kind": "identity", "file": SimpleUploadedFile("id.pdf", PDF)},
     )
     document = application.documents.get()
-    for user in (other, student):
+    for user in (other, student, another_commission):
         assert as_user(user).get(reverse("admissions:application", args=[application.pk])).status_code == 404
         assert as_user(user).get(reverse("admissions:document", args=[document.pk])).status_code == 404
         assert as_user(user).post(reverse("admissions:submit", args=[application.pk])).status_code == 404
@@ -120,6 +122,7 @@ def test_the_commission_checks_documents_and_returns_the_application(as_user, of
 
     applicant = UserFactory(roles=",applicant,", language="en")
     commission = UserFactory(roles=",commission_member,")
+    offer.campaign.commission.add(commission)
     application = services.application_draft(
         applicant=applicant,
         offer=offer,

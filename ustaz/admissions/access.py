@@ -1,0 +1,134 @@
+"""Who may see what in admission.
+
+An applicant sees only their own applications, documents, exams and contract. A commission member sees the
+applications of the campaigns whose commission they sit on, and nothing of other campaigns; the academic
+office (and an administrator) sees every campaign and alone records decisions, contracts, payments and
+enrolments, the rector records decisions too. Anybody else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ustaz.accounts.models import Role, User
+
+from .models import Application, ApplicationDocument, Campaign, Contract, CreativeExam, Decision, ExamRecording
+
+OFFICE = (Role.ACADEMIC_OFFICE, Role.ADMIN)
+DECIDERS = (Role.RECTOR, Role.ACADEMIC_OFFICE, Role.ADMIN)
+
+
+def is_office(user: User) -> bool:
+    return user.has_role(*OFFICE)
+
+
+def can_decide(user: User) -> bool:
+    return user.has_role(*DECIDERS)
+
+
+def is_reviewer(user: User) -> bool:
+    """Anybody who works on applications at all: the office, the rector, a commission member."""
+    return user.has_role(*DECIDERS, Role.COMMISSION_MEMBER)
+
+
+def campaigns_for(user: User) -> QuerySet[Campaign]:
+    if user.has_role(*DECIDERS):
+        return Campaign.objects.all()
+    if user.has_role(Role.COMMISSION_MEMBER):
+        return Campaign.objects.filter(commission=user)
+    return Campaign.objects.none()
+
+
+def reviewable(user: User) -> Q:
+    """A filter on applications: those this person may read as a reviewer."""
+    if user.has_role(*DECIDERS):
+        return Q()
+    if user.has_role(Role.COMMISSION_MEMBER):
+        return Q(offer__campaign__commission=user)
+    return Q(pk__in=[])
+
+
+def get_application_for_review(user: User, pk: int) -> Application:
+    try:
+        return (
+            Application.objects.filter(reviewable(user))
+            .select_related("applicant", "offer__programme", "offer__campaign")
+            .distinct()
+            .get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def get_own_application(user: User, pk: int) -> Application:
+    try:
+        return Application.objects.select_related("offer__programme", "offer__campaign").get(pk=pk, applicant=user)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def can_read_application(user: User, application: Application) -> bool:
+    if application.applicant_id == user.pk:
+        return True
+    return Application.objects.filter(reviewable(user), pk=application.pk).exists()
+
+
+def _with_readable_application(user: User, queryset, pk: int):
+    """A document or recording whose application this person may read."""
+    try:
+        item = queryset.select_related("application").get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+    if not can_read_application(user, item.application):
+        raise Http404
+    return item
+
+
+def get_document_for(user: User, pk: int) -> ApplicationDocument:
+    return _with_readable_application(user, ApplicationDocument.objects.all(), pk)
+
+
+def get_recording_for(user: User, pk: int) -> ExamRecording:
+    return _with_readable_application(user, ExamRecording.objects.all(), pk)
+
+
+def get_exam_to_score(user: User, pk: int) -> CreativeExam:
+    """An exam for its campaign's commission members and the office."""
+    try:
+        exam = CreativeExam.objects.select_related("offer__programme", "offer__campaign").get(pk=pk)
+    except CreativeExam.DoesNotExist:
+        raise Http404 from None
+    if not campaigns_for(user).filter(pk=exam.offer.campaign_id).exists():
+        raise Http404
+    return exam
+
+
+def get_contract_for(user: User, pk: int) -> Contract:
+    """A contract: its own student's (or admitted applicant's), or the office's."""
+    try:
+        contract = Contract.objects.select_related("application__applicant", "application__offer__programme").get(pk=pk)
+    except Contract.DoesNotExist:
+        raise Http404 from None
+    if contract.application.applicant_id != user.pk and not user.has_role(*DECIDERS):
+        raise Http404
+    return contract
+
+
+def get_decision_for(user: User, pk: int) -> Decision:
+    if not is_reviewer(user):
+        raise Http404
+    try:
+        decision = Decision.objects.select_related("offer__programme", "offer__campaign").get(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    if not campaigns_for(user).filter(pk=decision.offer.campaign_id).exists():
+        raise Http404
+    return decision
+
+
+def mask_iin(iin: str) -> str:
+    """For lists: the date of birth's first two digits and the last two, the rest hidden."""
+    if len(iin) != 12:
+        return "—" if not iin else "•" * len(iin)
+    return f"{iin[:2]}••••••••{iin[-2:]}"

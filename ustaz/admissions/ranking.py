@@ -1,0 +1,163 @@
+"""The competitive list of a programme and the rector's decision on it.
+
+Ranking (the University's rules, `settings.ADMISSION_TIE_BREAKS`, documented in docs/decisions/0009):
+1. only applicants who passed every creative exam compete; the others are listed below, without a place;
+2. a higher competitive score (the sum of the exams' scores) ranks first;
+3. equal scores are separated by the tie-breaks in their order: "exams" — the higher score on the programme's
+   first exam, then on the second...; "submitted" — the application completed (submitted) earlier;
+4. still equal (the same second), the application filed first (its number).
+The first `places` competitors are within the places. The decision (an order with its number and date)
+admits applicants from the list, never more than the places, and closes the programme's competition: the
+others of the programme are not admitted by the same order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ustaz.accounts.models import User
+from ustaz.core.models import AuditAction
+from ustaz.core.services import audit_record
+from ustaz.notifications import services as notifications
+
+from .apps import STATUS_CHANGED
+from .models import Application, CreativeExam, Decision, ExamResult, Offer, Status, StatusChange
+
+TIE_BREAK_LABELS = {
+    "exams": gettext_lazy("decided by the exams in their order"),
+    "submitted": gettext_lazy("decided by the earlier submission"),
+    "number": gettext_lazy("decided by the application's number"),
+}
+RANKED = (Status.EXAMINED, Status.ADMITTED, Status.REJECTED, Status.ENROLLED)
+
+
+@dataclass
+class Row:
+    application: Application
+    scores: list[Decimal | None] = field(default_factory=list)
+    place: int | None = None
+    within: bool = False
+    tie: str = ""
+
+
+def tie_breaks() -> list[str]:
+    rules = list(getattr(settings, "ADMISSION_TIE_BREAKS", ["exams", "submitted"]))
+    unknown = set(rules) - {"exams", "submitted"}
+    if unknown:
+        raise ValueError(f"ADMISSION_TIE_BREAKS: unknown {sorted(unknown)}")
+    return rules
+
+
+def _key(row: Row, rules: list[str]) -> list[tuple[str, object]]:
+    application = row.application
+    key: list[tuple[str, object]] = [("total", -(application.total_score or 0))]
+    for rule in rules:
+        if rule == "exams":
+            key += [("exams", -(s or 0)) for s in row.scores]
+        elif rule == "submitted":
+            key.append(("submitted", application.submitted_at or datetime.datetime.max.replace(tzinfo=datetime.UTC)))
+    key.append(("number", application.pk))
+    return key
+
+
+def ranking(offer: Offer) -> list[Row]:
+    """The programme's list: competitors in order with their places, then those who failed an exam."""
+    exams = list(CreativeExam.objects.filter(offer=offer).values_list("pk", flat=True))
+    applications = list(
+        Application.objects.filter(offer=offer, status__in=RANKED).select_related("applicant", "decision")
+    )
+    scores: dict[int, dict[int, Decimal]] = {}
+    for result in ExamResult.objects.filter(application__in=[a.pk for a in applications]):
+        scores.setdefault(result.application_id, {})[result.exam_id] = result.score
+    rows = [Row(application=a, scores=[scores.get(a.pk, {}).get(e) for e in exams]) for a in applications]
+    rules = tie_breaks()
+    competing = sorted((r for r in rows if r.application.passed_exams), key=lambda r: [v for _n, v in _key(r, rules)])
+    failed = sorted((r for r in rows if not r.application.passed_exams), key=lambda r: [v for _n, v in _key(r, rules)])
+    for index, row in enumerate(competing):
+        row.place = index + 1
+        row.within = index < offer.places
+        for neighbour in (
+            competing[index - 1] if index else None,
+            competing[index + 1] if index + 1 < len(competing) else None,
+        ):
+            if neighbour is None or neighbour.application.total_score != row.application.total_score:
+                continue
+            # The first part of the key where the two differ is the rule that put them in this order.
+            for (name, mine), (_other, theirs) in zip(_key(row, rules), _key(neighbour, rules), strict=True):
+                if mine != theirs:
+                    row.tie = str(TIE_BREAK_LABELS[name])
+                    break
+            if row.tie:
+                break
+    return competing + failed
+
+
+@transaction.atomic
+def decision_record(
+    *, offer: Offer, order_number: str, order_date: datetime.date, admitted: list[int], by: User
+) -> Decision:
+    """The rector's order: the applicants it admits; the rest of the programme's examined are not admitted."""
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    order_number = order_number.strip()
+    if not order_number:
+        raise ValidationError(_("Give the order's number."))
+    if Decision.objects.filter(order_number=order_number).exists():
+        raise ValidationError(_("An order with this number is already recorded."))
+    if not admitted:
+        raise ValidationError(_("Choose whom the order admits."))
+    chosen = list(Application.objects.filter(pk__in=admitted, offer=offer).select_related("applicant"))
+    if len(chosen) != len(set(admitted)):
+        raise ValidationError(_("Some of the chosen applications are not of this programme."))
+    problems = []
+    for application in chosen:
+        name = application.applicant.full_name
+        if application.decision_id is not None:
+            problems.append(_("%(name)s: a decision is already recorded.") % {"name": name})
+        elif application.status != Status.EXAMINED:
+            problems.append(_("%(name)s: not examined.") % {"name": name})
+        elif not application.passed_exams:
+            problems.append(_("%(name)s: did not pass the creative exams.") % {"name": name})
+    if problems:
+        raise ValidationError(problems)
+    already = Application.objects.filter(offer=offer, status__in=(Status.ADMITTED, Status.ENROLLED)).count()
+    if already + len(chosen) > offer.places:
+        raise ValidationError(
+            _("The programme has %(places)d places: %(already)d admitted already, %(chosen)d chosen now.")
+            % {"places": offer.places, "already": already, "chosen": len(chosen)}
+        )
+    decision = Decision.objects.create(offer=offer, order_number=order_number, order_date=order_date, recorded_by=by)
+    others = list(
+        Application.objects.filter(offer=offer, status__in=(Status.EXAMINED, Status.CHECKED), decision=None)
+        .exclude(pk__in=[a.pk for a in chosen])
+        .select_related("applicant")
+    )
+    reason = _("Order No. %(number)s of %(date)s") % {"number": order_number, "date": order_date.strftime("%d.%m.%Y")}
+    for application, new in [(a, Status.ADMITTED) for a in chosen] + [(a, Status.REJECTED) for a in others]:
+        StatusChange.objects.create(application=application, old=application.status, new=new, by=by, reason=reason)
+        application.status = new
+        application.decision = decision
+        application.save(update_fields=["status", "decision"])
+        notifications.notify(
+            users=[application.applicant],
+            kind=STATUS_CHANGED,
+            title=gettext_lazy("Your application: %(status)s"),
+            body=reason,
+            params={"status": Status(new).label},
+            url=reverse("admissions:application", args=[application.pk]),
+        )
+    audit_record(
+        action=AuditAction.ADMISSION_DECIDED,
+        actor=by,
+        target=decision,
+        details={"admitted": [a.pk for a in chosen], "not_admitted": [a.pk for a in others]},
+    )
+    return decision
