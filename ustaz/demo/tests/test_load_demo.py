@@ -82,6 +82,27 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
 
     application = Application.objects.get(applicant__username="demo-applicant")
     assert admission_services.missing_documents(application) == ["education_supplement", "business_trip"]
+    # The commission's work: a queue, a sheet waiting for demo-commission, a list waiting for the rector.
+    from ustaz.admissions import contracts as admission_contracts
+    from ustaz.admissions import ranking as admission_ranking
+    from ustaz.admissions.models import Contract, CreativeExam, ExamScore
+
+    member = User.objects.get(username="demo-commission")
+    campaign = application.offer.campaign
+    assert campaign.commission.filter(pk=member.pk).exists()
+    assert Application.objects.filter(offer__campaign=campaign, status="submitted").count() == 4
+    sheet = CreativeExam.objects.get(offer=application.offer, position=1)
+    assert sheet.published_at is None and ExamScore.objects.filter(criterion__exam=sheet).exists()
+    assert not ExamScore.objects.filter(criterion__exam=sheet, member=member).exists()
+    ranked = CreativeExam.objects.exclude(offer=application.offer).get(offer__campaign=campaign)
+    rows = admission_ranking.ranking(ranked.offer)
+    assert len(rows) == 7 and sum(r.within for r in rows) <= 4 and not ranked.offer.decisions.exists()
+    # Contracts of the students admitted in past years; demo-student owes the last installment.
+    record = student.student_record
+    contract = Contract.objects.get(application__applicant=student)
+    assert record.contract_number == contract.number and contract.application.status == "enrolled"
+    assert admission_contracts.balance(contract).debt > 0
+    assert Contract.objects.count() == 16
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

@@ -7,9 +7,11 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
@@ -32,9 +34,16 @@ from ustaz.academics.models import (
 )
 from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import Role, User
+from ustaz.admissions import contracts as admission_contracts
+from ustaz.admissions import documents as admission_documents
+from ustaz.admissions import exams as admission_exams
 from ustaz.admissions import services as admission_services
+from ustaz.admissions.models import Application as AdmissionApplication
 from ustaz.admissions.models import Campaign as AdmissionCampaign
+from ustaz.admissions.models import CreativeExam, Criterion, ExamFormat, ScoreRule, StatusChange
+from ustaz.admissions.models import Decision as AdmissionDecision
 from ustaz.admissions.models import Offer as AdmissionOffer
+from ustaz.admissions.models import Status as AdmissionStatus
 from ustaz.assignments import media as assignment_media
 from ustaz.assignments import services as assignment_services
 from ustaz.assignments.models import Assignment, Submission, SubmissionFile
@@ -66,6 +75,7 @@ DEMO_LOGINS = {
     "demo-ict": Role.ICT_SUPPORT,
     "demo-rector": Role.RECTOR,
     "demo-applicant": Role.APPLICANT,
+    "demo-commission": Role.COMMISSION_MEMBER,
 }
 STUDENTS_PER_GROUP = 25
 TEACHERS_PER_DEPARTMENT = 5
@@ -189,6 +199,13 @@ class Command(BaseCommand):
                 roles={Role.APPLICANT},
                 birth_year=2008,
                 names=("Есенова", "Аружан", "Маратқызы"),
+            ),
+            self.person(
+                username="demo-commission",
+                roles={Role.COMMISSION_MEMBER},
+                birth_year=1975,
+                language="ru",
+                names=("Жұмабаева", "Сәуле", "Қанатқызы"),
             ),
         ]
         User.objects.bulk_create(staff)
@@ -365,6 +382,7 @@ class Command(BaseCommand):
         self.add_assignments(ins_courses[0], wav)
         self.add_test(ins_courses[0])
         self.add_admission(programmes)
+        self.add_past_admission(start, groups_by_key[(programmes[0].code, 1)], groups_by_key[(programmes[0].code, 2)])
         ins = data.PROGRAMMES[0][1]
         self.add_previous_term(
             year=year,
@@ -596,9 +614,6 @@ class Command(BaseCommand):
     def add_admission(self, programmes: list[Programme]) -> None:
         """A campaign open now for three programmes; demo-applicant's draft (basis: a long business trip
         abroad) with two of its four documents."""
-        from allauth.account.models import EmailAddress
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         today = timezone.localdate()
         campaign = AdmissionCampaign.objects.create(
             title=f"{today.year} қабылдау: қашықтықтан оқыту",
@@ -636,6 +651,175 @@ class Command(BaseCommand):
             admission_services.document_add(
                 application=application, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", pdf), by=applicant
             )
+        self.add_competition(campaign, offers, pdf)
+
+    def add_competition(self, campaign, offers, pdf: bytes) -> None:
+        """The commission at work: demo-commission and two colleagues. The first programme: applications
+        waiting in the queue, others checked, its in-person exam held yesterday with the colleagues' scores in
+        (demo-commission's still to give, then the results to publish). The second programme: examined and
+        ranked, waiting for the rector's order (demo-rector)."""
+
+        rng = self.rng
+        office = User.objects.get(username="demo-office")
+        colleagues = [self.person(roles={Role.COMMISSION_MEMBER}, birth_year=1970 + n, language="kk") for n in range(2)]
+        User.objects.bulk_create(colleagues)
+        member = User.objects.get(username="demo-commission")
+        campaign.commission.set([member, *colleagues])
+        now = timezone.now()
+        exams_by_offer = {}
+        for index, offer in enumerate(offers[:2]):
+            offer.places = 4 if index else 15
+            offer.printed_materials_fee = Decimal("85000")
+            offer.score_rule = ScoreRule.MEAN
+            offer.save()
+            exam = CreativeExam.objects.create(
+                offer=offer,
+                title="Мамандық бойынша шығармашылық емтихан",
+                format=ExamFormat.IN_PERSON,
+                place="Концерт залы, 2-қабат",
+                starts_at=now - datetime.timedelta(days=1 + index),
+                pass_score=Decimal("50"),
+            )
+            for position, (name, top) in enumerate(
+                (("Техника", 40), ("Көркемдік бейнелеу", 40), ("Сахналық мәдениет", 20)), start=1
+            ):
+                Criterion.objects.create(exam=exam, name=name, max_points=Decimal(top), position=position)
+            exams_by_offer[offer.pk] = exam
+        CreativeExam.objects.create(
+            offer=offers[0],
+            title="Бейнежазба: еркін бағдарлама",
+            position=2,
+            format=ExamFormat.RECORDING,
+            starts_at=now + datetime.timedelta(days=10),
+            pass_score=Decimal("0"),
+        )
+        Criterion.objects.create(
+            exam=CreativeExam.objects.get(offer=offers[0], position=2), name="Жалпы әсер", max_points=Decimal(20)
+        )
+        bases = ["business_trip", "working_adult", "higher_blended", "academic_mobility", "special_needs", "exchange"]
+        abroad = {
+            "business_trip": ("DE", "Europe/Berlin"),
+            "academic_mobility": ("KR", "Asia/Seoul"),
+            "exchange": ("TR", "Europe/Istanbul"),
+        }
+        plan = [(offers[0], "submitted")] * 4 + [(offers[0], "checked")] * 8 + [(offers[1], "examined")] * 7
+        for offer, stage in plan:
+            basis = rng.choice(bases)
+            country, zone = abroad.get(basis, ("KZ", "Asia/Almaty"))
+            person = self.person(roles={Role.APPLICANT}, birth_year=2007, time_zone=zone, language="kk")
+            person.save()
+            EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+            application = admission_services.application_draft(
+                applicant=person,
+                offer=offer,
+                basis=basis,
+                justification="Қашықтықтан оқу қажет: тұрғылықты жерім оқу орнынан алыс.",
+                iin=person.iin,
+                country=country,
+                time_zone=zone,
+                previous_education="Колледж, 2026",
+            )
+            for kind in admission_documents.required(basis):
+                admission_services.document_add(
+                    application=application, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", pdf), by=person
+                )
+            admission_services.application_submit(application=application, by=person)
+            if stage == "submitted":
+                continue
+            for document in application.documents.all():
+                admission_services.document_check(document=document, by=member, accepted=True)
+            admission_services.status_change(application=application, new=AdmissionStatus.CHECKED, by=member)
+            exam = exams_by_offer[offer.pk]
+            scorers = colleagues if stage == "checked" else [member, *colleagues]
+            for who in scorers:
+                level = rng.uniform(0.45, 0.95)
+                admission_exams.scores_save(
+                    exam=exam,
+                    application=application,
+                    member=who,
+                    points={c.pk: Decimal(round(float(c.max_points) * level)) for c in exam.criteria.all()},
+                )
+        admission_exams.results_publish(exam=exams_by_offer[offers[1].pk], by=office)
+
+    def add_past_admission(self, start: int, first_year_group: StudyGroup, demo_group: StudyGroup) -> None:
+        """Last years' campaigns of the first programme: demo-student and classmates came through them, were
+        admitted by order, signed contracts and pay by the schedule (demo-student has an overdue payment);
+        the office sees every balance."""
+        office = User.objects.get(username="demo-office")
+        rector = User.objects.get(username="demo-rector")
+        today = timezone.localdate()
+        for group in (demo_group, first_year_group):
+            year = group.admission_year
+            campaign = AdmissionCampaign.objects.create(
+                title=f"{year} қабылдау: қашықтықтан оқыту",
+                opens_on=datetime.date(year, 6, 20),
+                closes_on=datetime.date(year, 8, 20),
+            )
+            offer = AdmissionOffer.objects.create(
+                campaign=campaign,
+                programme=group.programme,
+                places=25,
+                fee_per_year=Decimal("1350000" if year < start else "1450000"),
+                printed_materials_fee=Decimal("85000"),
+            )
+            decision = AdmissionDecision.objects.create(
+                offer=offer,
+                order_number=f"{year}-{start % 7 + 40}-Қ",
+                order_date=datetime.date(year, 8, 27),
+                recorded_by=rector,
+            )
+            records = list(group.student_records.select_related("student").order_by("student__username"))
+            demo_first = sorted(records, key=lambda r: r.student.username != "demo-student")[:8]
+            for index, record in enumerate(demo_first):
+                application = AdmissionApplication.objects.create(
+                    applicant=record.student,
+                    offer=offer,
+                    basis=record.dlt_basis,
+                    justification="Қашықтықтан оқу қажет.",
+                    iin=record.student.iin,
+                    citizenship=record.student.citizenship,
+                    country=record.country_of_residence,
+                    time_zone=record.student.time_zone,
+                    status=AdmissionStatus.ADMITTED,
+                    submitted_at=datetime.datetime(year, 7, 1 + index, 10, tzinfo=ZoneInfo("Asia/Almaty")),
+                    total_score=Decimal(92 - index * 3),
+                    passed_exams=True,
+                    decision=decision,
+                )
+                contract = admission_contracts.contract_create(
+                    application=application, printed_materials=index % 3 == 0, by=office
+                )
+                contract.signed_on = datetime.date(year, 8, 29)
+                contract.save(update_fields=["signed_on"])
+                record.contract_number = contract.number
+                record.save(update_fields=["contract_number"])
+                application.status = AdmissionStatus.ENROLLED
+                application.save(update_fields=["status"])
+                StatusChange.objects.bulk_create(
+                    StatusChange(application=application, old=old, new=new, by=by)
+                    for old, new, by in [
+                        ("", AdmissionStatus.SUBMITTED, record.student),
+                        (AdmissionStatus.SUBMITTED, AdmissionStatus.CHECKED, office),
+                        (AdmissionStatus.CHECKED, AdmissionStatus.EXAMINED, office),
+                        (AdmissionStatus.EXAMINED, AdmissionStatus.ADMITTED, rector),
+                        (AdmissionStatus.ADMITTED, AdmissionStatus.ENROLLED, office),
+                    ]
+                )
+                # Everyone paid what fell due, but demo-student missed the last installment and one other
+                # student paid half of it.
+                due = [i for i in contract.installments.all() if i.due_on < today]
+                for number, installment in enumerate(due):
+                    last = number == len(due) - 1
+                    if last and record.student.username == "demo-student":
+                        continue
+                    amount = installment.amount / 2 if last and index == 3 else installment.amount
+                    admission_contracts.payment_record(
+                        contract=contract,
+                        amount=amount,
+                        paid_on=installment.due_on - datetime.timedelta(days=3),
+                        reference=f"KZ{year}{index:02d}{number:02d}",
+                        by=office,
+                    )
 
     def add_chat(self, course: Course) -> None:
         """A conversation in demo-student's first course, and a direct message from the teacher to them."""
