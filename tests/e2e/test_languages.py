@@ -26,7 +26,7 @@ SAME_IN_EVERY_LANGUAGE = (
         "WhatsApp",
         "Outlook",
     }
-    | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX"}  # file formats
+    | {"FLAC", "WebM", "JPEG", "TIFF", "HEIC", "DOCX", "XLSX"}  # file formats
     | {"Platonus", "question", "variant", "Moodle", "GIFT", "Aiken", "Windows", "Excel", "xlsx"}  # test-bank formats
 )
 
@@ -190,24 +190,102 @@ def test_student_and_teacher_pages_are_fully_translated(browser, live_server, la
             ],
         ),
     ):
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
-        page = context.new_page()
-        # Switch the language on the login page, as a visitor would, then log in.
-        page.goto("/accounts/login/")
-        page.locator(f"footer button[value={language}]").click()
-        login_text = page_text(page)
-        assert untranslated_in(login_text, sources) == [], "/accounts/login/"
-        page.goto("/accounts/password/reset/")
-        assert untranslated_in(page_text(page), sources) == [], "/accounts/password/reset/"
-        log_in(page, user.username, PASSWORD)
-        page.wait_for_url(re.compile(r"/$"))
-        # The account keeps its own language (English here) until the user switches it.
-        assert page.locator("html").get_attribute("lang") == "en"
-        page.locator(f"footer button[value={language}]").click()
-        page.wait_for_load_state()
-        for path in paths:
-            page.goto(path)
-            assert page.locator("html").get_attribute("lang") == language
-            text = page_text(page)
-            assert untranslated_in(text, sources) == [], (path, text)
-        context.close()
+        check_pages(browser, live_server, language, user, paths, sources)
+
+
+def check_pages(browser, live_server, language, user, paths, sources) -> None:
+    """Switch the language on the login page, as a visitor would, log in, and read each page."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator(f"footer button[value={language}]").click()
+    assert untranslated_in(page_text(page), sources) == [], "/accounts/login/"
+    page.goto("/accounts/password/reset/")
+    assert untranslated_in(page_text(page), sources) == [], "/accounts/password/reset/"
+    log_in(page, user.username, PASSWORD)
+    page.wait_for_url(re.compile(r"/$"))
+    # The account keeps its own language (English here) until the user switches it.
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator(f"footer button[value={language}]").click()
+    page.wait_for_load_state()
+    for path in paths:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        missing = untranslated_in(page_text(page), sources)
+        assert missing == [], (path, missing)
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_admission_pages_are_fully_translated(browser, live_server, language):
+    import datetime
+
+    from django.utils import timezone
+
+    from testkit import admission as kit
+    from testkit.factories import ProgrammeFactory
+    from ustaz.admissions import contracts, exams, ranking
+    from ustaz.admissions.models import Campaign, Offer
+
+    sources = english_source_strings()
+    today = timezone.localdate()
+    member = UserFactory(roles=",commission_member,", username="member1")
+    office = UserFactory(roles=",academic_office,", username="office1")
+    rector = UserFactory(roles=",rector,", username="rector1")
+    campaign = Campaign.objects.create(
+        title="Қабылдау", opens_on=today - datetime.timedelta(days=5), closes_on=today + datetime.timedelta(days=20)
+    )
+    campaign.commission.add(member)
+    offer = Offer.objects.create(campaign=campaign, programme=ProgrammeFactory(), places=1, fee_per_year=1_000_000)
+    exam = kit.exam(offer, criteria=(("Техника", 50), ("Көркемдік", 50)))
+    recorded = kit.exam(offer, "Бейнежазба", position=2, format="recording", criteria=(("Әсер", 20),), pass_score=5)
+    first = kit.checked_application(offer, by=member)
+    second = kit.checked_application(offer, by=member)
+    waiting = kit.checked_application(offer, by=member)
+    for application, points in ((first, 45), (second, 30)):
+        kit.score(exam, application, member, points, points)
+        kit.score(recorded, application, member, 10)
+    exams.results_publish(exam=exam, by=office)
+    exams.results_publish(exam=recorded, by=office)
+    pending = kit.exam(offer, "Қосымша", position=3, format="online", criteria=(("Әсер", 10),))
+    pending.link = "https://meet.example.com/x"
+    pending.provider = "link"
+    pending.save()
+    ranking.decision_record(offer=offer, order_number="9-Қ", order_date=today, admitted=[first.pk], by=rector)
+    first.refresh_from_db()
+    contract = contracts.contract_create(application=first, printed_materials=True, by=office)
+    first.applicant.username = "applicant1"
+    first.applicant.save()
+    waiting.applicant.username = "applicant2"
+    waiting.applicant.save()
+    for user, paths in (
+        (
+            first.applicant,
+            ["/admission/", f"/admission/applications/{first.pk}/", f"/admission/contracts/{contract.pk}/"],
+        ),
+        (waiting.applicant, [f"/admission/applications/{waiting.pk}/"]),
+        (
+            member,
+            [
+                "/admission/",
+                "/admission/commission/",
+                f"/admission/commission/{second.pk}/",
+                f"/admission/campaigns/{campaign.pk}/",
+                f"/admission/exams/{pending.pk}/",
+                f"/admission/exams/{exam.pk}/",
+                f"/admission/programmes/{offer.pk}/ranking/",
+                "/admission/reports/",
+            ],
+        ),
+        (
+            office,
+            [
+                f"/admission/commission/{first.pk}/",
+                "/admission/contracts/",
+                f"/admission/contracts/{contract.pk}/",
+                "/admission/reports/",
+            ],
+        ),
+    ):
+        check_pages(browser, live_server, language, user, paths, sources)

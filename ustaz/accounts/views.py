@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ustaz.core import person_file
+
 from . import access, services
 from .forms import ImportAccountsForm, IssueAccountForm, ProfileForm, RoleForm
 from .models import Role, User
@@ -109,7 +111,16 @@ def issued_slips(request: HttpRequest) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk)
-    return render(request, "accounts/person.html", {"person": person, "role_form": RoleForm(), "roles": Role.choices})
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": person,
+            "role_form": RoleForm(),
+            "roles": Role.choices,
+            "file_entries": person_file.entries_for(request.user, person),
+        },
+    )
 
 
 @login_required

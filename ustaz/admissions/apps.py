@@ -1,14 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 STATUS_CHANGED = "admissions.status_changed"
 
 
 class AdmissionsConfig(AppConfig):
     name = "ustaz.admissions"
-    verbose_name = _("Admission")
+    verbose_name = pgettext_lazy("entering the university", "Admission")
 
     def ready(self):
         from ustaz.notifications import kinds
 
         kinds.register(STATUS_CHANGED, _("My application's status changed"))
+
+        from ustaz.core import person_file
+
+        from .selectors import file_entries
+
+        person_file.register(file_entries)

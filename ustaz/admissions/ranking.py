@@ -140,7 +140,8 @@ def decision_record(
         .exclude(pk__in=[a.pk for a in chosen])
         .select_related("applicant")
     )
-    reason = _("Order No. %(number)s of %(date)s") % {"number": order_number, "date": order_date.strftime("%d.%m.%Y")}
+    # Kept as written in every language: the order's number and date.
+    reason = f"№ {order_number}, {order_date:%d.%m.%Y}"
     for application, new in [(a, Status.ADMITTED) for a in chosen] + [(a, Status.REJECTED) for a in others]:
         StatusChange.objects.create(application=application, old=application.status, new=new, by=by, reason=reason)
         application.status = new

@@ -240,6 +240,8 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
     user.save()
     assert as_user(user).get(reverse("admissions:my_contract")).url == url
     assert as_user(office).get(reverse("admissions:review", args=[application.pk])).status_code == 200
+    file_page = as_user(office).get(reverse("accounts:person", args=[user.pk])).content.decode()
+    assert reverse("admissions:review", args=[application.pk]) in file_page and url in file_page
     document = application.documents.first()
     assert as_user(user).get(reverse("admissions:document", args=[document.pk])).status_code == 200
 
