@@ -149,6 +149,32 @@ def run_wrk(
     return figures
 
 
+def admission_office_scenarios(base: str) -> dict[str, list[tuple[str, str, str]]]:
+    """The commission's and the office's admission pages, each session of the demo staff: the competitive
+    list, the exam's scoring sheet, every contract with its balance."""
+
+    plans: dict[str, list[tuple[str, str, str]]] = {}
+    clients = {login: log_in(base, login) for login in ("demo-commission", "demo-rector", "demo-office")}
+    if not all(clients.values()):
+        print("The demo staff could not log in: the admission scenarios are left out.", file=sys.stderr)
+        return plans
+    cookie = {login: f"sessionid={client.cookies['sessionid']}" for login, client in clients.items()}
+    home = clients["demo-commission"].get("/admission/").text
+    campaign = re.search(r'href="(/admission/campaigns/\d+/)"', home)
+    if campaign:
+        page = clients["demo-commission"].get(campaign.group(1)).text
+        ranking = re.findall(r'href="(/admission/programmes/\d+/ranking/)"', page)
+        exam = re.search(r'href="(/admission/exams/\d+/)"', page)
+        if len(ranking) > 1:
+            plans["competitive list (rector)"] = [(cookie["demo-rector"], ranking[1], 'id="ranking"')]
+        if exam:
+            plans["exam sheet (commission)"] = [(cookie["demo-commission"], exam.group(1), 'id="sheet"')]
+    plans["contracts (office)"] = [(cookie["demo-office"], "/admission/contracts/", 'id="contracts"')]
+    for client in clients.values():
+        client.close()
+    return plans
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -185,6 +211,7 @@ def main() -> int:
         "course forum": [(s.cookie, s.forum, 'id="threads"') for s in students],
         "an assignment": [(s.cookie, s.assignment, "<h1") for s in students],
         "admission (campaigns open)": [(s.cookie, "/admission/", 'id="offers"') for s in students],
+        **admission_office_scenarios(base),
     }
     with httpx.Client(base_url=base, cookies={"sessionid": students[0].cookie.split("=", 1)[1]}) as client:
         course_html = client.get(students[0].course).content
