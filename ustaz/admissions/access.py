@@ -49,6 +49,12 @@ def reviewable(user: User) -> Q:
     return Q(pk__in=[])
 
 
+def can_check(user: User, application: Application) -> bool:
+    """Documents are checked, and applications returned or marked checked, by the campaign's commission and the
+    office (the rector reads them)."""
+    return is_office(user) or application.offer.campaign.commission.filter(pk=user.pk).exists()
+
+
 def get_application_for_review(user: User, pk: int) -> Application:
     try:
         return (

@@ -14,8 +14,9 @@ class AdmissionsConfig(AppConfig):
 
         kinds.register(STATUS_CHANGED, _("My application's status changed"))
 
-        from ustaz.core import person_file
+        from ustaz.core import calendar, person_file
 
-        from .selectors import file_entries
+        from .selectors import calendar_events, file_entries
 
         person_file.register(file_entries)
+        calendar.register(calendar_events)

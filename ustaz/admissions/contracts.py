@@ -26,6 +26,7 @@ from .models import Application, Contract, Installment, Payment, PaymentSource, 
 
 CENT = Decimal("0.01")
 CONTRACT_LANGUAGES = ("kk", "ru")
+MAX_STATEMENT_MB = 10
 
 
 def schedule(*, amount_per_year: Decimal, years: int, first_year: int) -> list[tuple[datetime.date, Decimal]]:

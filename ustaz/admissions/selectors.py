@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ustaz.accounts.models import Role
+from ustaz.core.calendar import Event
 from ustaz.core.person_file import Entry
 
 from . import access
-from .models import Application
+from .models import Application, CreativeExam, ExamFormat, Status
 
 
 def file_entries(viewer, person) -> list[Entry]:
@@ -39,3 +44,40 @@ def file_entries(viewer, person) -> list[Entry]:
                 )
             )
     return entries
+
+
+def calendar_events(user, start: datetime.datetime, end: datetime.datetime) -> list[Event]:
+    """Creative exams in the calendar: an applicant's, once their documents are checked; a commission member's
+    campaigns' exams. A recorded exam shows as its deadline."""
+    if not user.has_role(Role.APPLICANT, Role.COMMISSION_MEMBER):
+        return []  # nobody else sits or judges one: no query for them
+    sitting = Q(offer__applications__applicant=user, offer__applications__status=Status.CHECKED)
+    judging = Q(offer__campaign__commission=user)
+    exams = (
+        CreativeExam.objects.filter(
+            sitting | judging, starts_at__lt=end, starts_at__gte=start - datetime.timedelta(days=1)
+        )
+        .select_related("offer__programme")
+        .distinct()
+    )
+    events = []
+    for exam in exams:
+        ends = exam.starts_at + datetime.timedelta(minutes=exam.duration_minutes)
+        if exam.format == ExamFormat.RECORDING:
+            summary = _("Send the recording: %(title)s (%(programme)s)")
+            ends = exam.starts_at
+        else:
+            summary = _("Creative exam: %(title)s (%(programme)s)")
+        if ends < start:
+            continue
+        events.append(
+            Event(
+                uid=f"admission-exam-{exam.pk}",
+                summary=summary % {"title": exam.title, "programme": exam.offer.programme},
+                start=exam.starts_at,
+                end=ends,
+                location=exam.place,
+                url=reverse("admissions:home"),
+            )
+        )
+    return events

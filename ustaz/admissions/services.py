@@ -121,6 +121,8 @@ def document_check(
     *, document: ApplicationDocument, by: User, accepted: bool, comment: str = ""
 ) -> ApplicationDocument:
     """The commission accepts a document, or returns it with what is wrong with it."""
+    if document.application.status != Status.SUBMITTED:
+        raise ValidationError(_("The application is not waiting for the commission's check."))
     if not accepted and not comment.strip():
         raise ValidationError(_("Say what is wrong with the document."))
     document.status = "accepted" if accepted else "returned"

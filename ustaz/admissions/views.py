@@ -252,7 +252,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     _reviewer(request)
     application = access.get_application_for_review(request.user, pk)
+    can_check = access.can_check(request.user, application)
     if request.method == "POST":
+        if not can_check:
+            raise PermissionDenied
         action = request.POST.get("action", "")
         try:
             if action in ("accept", "return_document"):
@@ -286,7 +289,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "history": list(application.history.select_related("by")),
             "results": list(ExamResult.objects.filter(application=application).select_related("exam")),
             "contract": getattr(application, "contract", None) if application.status in CONTRACTED else None,
-            "can_check": application.status in (Status.SUBMITTED, Status.CHECKED),
+            "can_check": can_check,
         },
     )
 

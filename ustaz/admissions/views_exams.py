@@ -99,6 +99,7 @@ def exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def exam_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Into the exam's conference: an examinee of its programme, or its commission (as moderators)."""
     exam = get_object_or_404(CreativeExam.objects.select_related("offer__campaign", "offer__programme"), pk=pk)

@@ -151,6 +151,10 @@ def contracts_list(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("statement")
         if upload is None:
             messages.error(request, _("Choose a file."))
+        elif upload.size > contracts.MAX_STATEMENT_MB * 1024 * 1024:
+            messages.error(
+                request, _("A bank statement is at most %(limit)d MB.") % {"limit": contracts.MAX_STATEMENT_MB}
+            )
         else:
             report = contracts.statement_import(filename=upload.name, content=upload.read(), by=request.user)
             if not report.errors:

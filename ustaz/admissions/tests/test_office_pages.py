@@ -65,6 +65,14 @@ def test_the_queue_and_review_are_the_campaigns_own_and_mask_iins(as_user, offer
     assert as_user(outsider).get(reverse("admissions:review", args=[application.pk])).status_code == 404
     assert as_user(student).get(reverse("admissions:queue")).status_code == 404
     assert as_user(member).get(reverse("admissions:review", args=[application.pk])).status_code == 200
+    # The rector reads the application but the check is the commission's and the office's.
+    rector = UserFactory(roles=",rector,")
+    review = reverse("admissions:review", args=[application.pk])
+    assert as_user(rector).get(review).status_code == 200
+    assert as_user(rector).post(review, {"action": "checked"}).status_code == 403
+    assert as_user(outsider).post(review, {"action": "checked"}).status_code == 404
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
     assert as_user(outsider).get(reverse("admissions:campaign", args=[offer.campaign_id])).status_code == 404
     assert as_user(member).get(reverse("admissions:campaign", args=[offer.campaign_id])).status_code == 200
 
@@ -285,3 +293,75 @@ def test_reports_count_by_programme_basis_country_status_and_the_funnel(as_user,
     assert list(by_programme.values()) == [3]
     html = as_user(office).get(url).content.decode()
     assert "<svg" in html and "DE" in html
+
+
+@pytest.fixture
+def bbb(settings):
+    from testkit.bbb import FakeBigBlueButton
+
+    with FakeBigBlueButton(secret="bbb-exam-secret", algorithm="sha256") as fake:
+        settings.BBB_URL, settings.BBB_SECRET, settings.BBB_CHECKSUM = fake.url, fake.secret, "sha256"
+        yield fake
+
+
+def test_an_online_exam_opens_in_bigbluebutton_the_commission_as_moderators(
+    as_user, offer, member, outsider, office, bbb
+):
+    exam = kit.exam(offer, format="online")
+    exam.provider = "bbb"
+    exam.save()
+    application = kit.checked_application(offer, by=office)
+    url = reverse("admissions:exam_join", args=[exam.pk])
+    # Before the commission opens the room, the applicant is told to wait.
+    early = as_user(application.applicant).post(url)
+    assert early.url == reverse("admissions:home") and exam.meeting_id not in bbb.meetings
+    opened = as_user(member).post(url)
+    assert opened.status_code == 302 and "join?" in opened.url and "role=MODERATOR" in opened.url
+    assert bbb.meetings[exam.meeting_id].params["record"] == "true"
+    joined = as_user(application.applicant).post(url)
+    assert "role=VIEWER" in joined.url
+    assert as_user(application.applicant).get(url).status_code == 405
+    for user in (
+        outsider,
+        kit.checked_application(
+            Offer.objects.create(campaign=offer.campaign, programme=ProgrammeFactory(), places=1, fee_per_year=1),
+            by=office,
+        ).applicant,
+    ):
+        assert as_user(user).post(url).status_code == 404
+
+
+def test_an_online_exam_by_jitsi_gives_the_commission_a_moderator_token(as_user, offer, member, office, settings):
+    from ustaz.live.providers import jwt_decode
+
+    settings.JITSI_URL, settings.JITSI_JWT_SECRET, settings.JITSI_APP_ID = "https://meet.example.kz", "s3cret", "ustaz"
+    exam = kit.exam(offer, format="online")
+    exam.provider = "jitsi"
+    exam.save()
+    application = kit.checked_application(offer, by=office)
+    url = reverse("admissions:exam_join", args=[exam.pk])
+    for user, moderator in ((member, True), (application.applicant, False)):
+        address = as_user(user).post(url).url
+        assert address.startswith(f"https://meet.example.kz/{exam.meeting_id}?jwt=")
+        token = address.split("jwt=", 1)[1].split("#", 1)[0]
+        assert jwt_decode(token, "s3cret")["context"]["user"]["moderator"] is moderator
+
+
+def test_creative_exams_are_in_the_calendars_of_their_applicants_and_commission(offer, member, outsider, office):
+    from ustaz.core.calendar import events_for
+
+    exam = kit.exam(offer)
+    sent = kit.exam(offer, "Бейнежазба", position=2, format="recording")
+    checked = kit.checked_application(offer, by=office)
+    start, end = timezone.now(), timezone.now() + datetime.timedelta(days=30)
+    for user in (checked.applicant, member):
+        uids = {e.uid for e in events_for(user, start, end)}
+        assert {f"admission-exam-{exam.pk}", f"admission-exam-{sent.pk}"} <= uids
+    for user in (outsider, office):
+        assert not any(e.uid.startswith("admission-exam-") for e in events_for(user, start, end))
+    # Not yet checked: no exam to sit.
+    drafted = UserFactory(roles=",applicant,")
+    from ustaz.admissions import services
+
+    services.application_draft(applicant=drafted, offer=offer, basis="higher_blended")
+    assert not any(e.uid.startswith("admission-exam-") for e in events_for(drafted, start, end))
