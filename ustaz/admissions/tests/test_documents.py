@@ -140,3 +140,43 @@ def test_the_office_opens_a_campaign_in_the_administration(as_user, office, appl
 
     assert as_user(office).get(reverse("admin:admissions_campaign_add")).status_code == 200
     assert as_user(applicant).get(reverse("admin:admissions_campaign_add")).status_code == 302
+
+
+def test_the_office_schedules_a_creative_exam_with_its_criteria_in_the_administration(as_user, office, offer):
+    from django.urls import reverse
+
+    from ustaz.admissions.models import CreativeExam
+
+    url = reverse("admin:admissions_creativeexam_add")
+    assert as_user(office).get(url).status_code == 200
+    response = as_user(office).post(
+        url,
+        {
+            "offer": offer.pk,
+            "position": 1,
+            "title": "Шығармашылық емтихан",
+            "format": "online",
+            "provider": "link",
+            "link": "https://meet.example.kz/exam",
+            "place": "",
+            "starts_at_0": "2027-07-10",
+            "starts_at_1": "10:00:00",
+            "duration_minutes": 90,
+            "pass_score": "50",
+            "criteria-TOTAL_FORMS": "2",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-MIN_NUM_FORMS": "0",
+            "criteria-MAX_NUM_FORMS": "1000",
+            "criteria-0-position": "1",
+            "criteria-0-name": "Техника",
+            "criteria-0-max_points": "50",
+            "criteria-1-position": "2",
+            "criteria-1-name": "Көркемдік",
+            "criteria-1-max_points": "50",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    exam = CreativeExam.objects.get(offer=offer)
+    assert list(exam.criteria.values_list("name", "max_points")) == [("Техника", 50), ("Көркемдік", 50)]
+    # 10:00 in Almaty (the office's zone) is 05:00 UTC.
+    assert exam.starts_at.astimezone(datetime.UTC).hour == 5
