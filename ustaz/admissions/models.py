@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ustaz.academics.models import DltBasis, Programme
 from ustaz.live.models import Provider
@@ -73,14 +74,14 @@ class Offer(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    RETURNED = "returned", _("returned for corrections")
-    CHECKED = "checked", _("documents checked")
-    EXAMINED = "examined", _("examined")
-    ADMITTED = "admitted", _("admitted")
-    REJECTED = "rejected", _("not admitted")
-    ENROLLED = "enrolled", _("enrolled")
+    DRAFT = "draft", pgettext_lazy("application status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+    RETURNED = "returned", pgettext_lazy("application status", "returned for corrections")
+    CHECKED = "checked", pgettext_lazy("application status", "documents checked")
+    EXAMINED = "examined", pgettext_lazy("application status", "examined")
+    ADMITTED = "admitted", pgettext_lazy("application status", "admitted")
+    REJECTED = "rejected", pgettext_lazy("application status", "not admitted")
+    ENROLLED = "enrolled", pgettext_lazy("application status", "enrolled")
 
 
 class Application(models.Model):

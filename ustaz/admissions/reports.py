@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ustaz.academics.models import DltBasis, Programme
 from ustaz.accounts.models import Role, User
@@ -80,14 +81,14 @@ def funnel(campaign: Campaign | None) -> list[Line]:
     )
     contracted = Contract.objects.filter(application__in=found).count()
     steps = [
-        (_("registered"), registered),
-        (_("applied"), found.count()),
-        (_("submitted"), reached.get(Status.SUBMITTED, 0)),
-        (_("documents checked"), reached.get(Status.CHECKED, 0)),
-        (_("examined"), reached.get(Status.EXAMINED, 0)),
-        (_("admitted"), reached.get(Status.ADMITTED, 0)),
-        (_("contract made"), contracted),
-        (_("enrolled"), reached.get(Status.ENROLLED, 0)),
+        (pgettext("admission funnel", "registered"), registered),
+        (pgettext("admission funnel", "applied"), found.count()),
+        (pgettext("admission funnel", "submitted"), reached.get(Status.SUBMITTED, 0)),
+        (pgettext("admission funnel", "documents checked"), reached.get(Status.CHECKED, 0)),
+        (pgettext("admission funnel", "examined"), reached.get(Status.EXAMINED, 0)),
+        (pgettext("admission funnel", "admitted"), reached.get(Status.ADMITTED, 0)),
+        (pgettext("admission funnel", "contract made"), contracted),
+        (pgettext("admission funnel", "enrolled"), reached.get(Status.ENROLLED, 0)),
     ]
     return _lines(steps)
 
