@@ -70,7 +70,7 @@ def test_from_registration_to_the_first_login_as_a_student(browser, live_server,
         link = re.search(r"https?://\S+/admission/verify/\S+/", smtp_server.messages[-1].get_content()).group(0)
         page.goto(urlparse(link).path)
         page.goto("/admission/")
-        page.locator("#offers a.btn").click()
+        page.locator("#offers button", has_text="Apply").click()
         page.wait_for_url("**/admission/applications/*/")
         # 2. The application, saved as a draft, then the documents, then submitted.
         page.locator("#id_basis").select_option("higher_blended")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +32,11 @@ def _record(application: Application, new: str, by: User | None, reason: str = "
 @transaction.atomic
 def application_draft(*, applicant: User, offer: Offer, **fields) -> Application:
     """Create or update the applicant's draft for a programme (kept as they go; finished later)."""
+    today = timezone.localdate()
+    if not Application.objects.filter(applicant=applicant, offer=offer).exists() and not (
+        offer.campaign.opens_on <= today <= offer.campaign.closes_on
+    ):
+        raise ValidationError(_("This campaign does not take applications now."))
     application, created = Application.objects.get_or_create(
         applicant=applicant, offer=offer, defaults={"basis": fields.get("basis", "higher_blended")}
     )
@@ -78,6 +83,12 @@ def missing_documents(application: Application) -> list[str]:
 def application_submit(*, application: Application, by: User) -> Application:
     if application.status not in EDITABLE:
         raise ValidationError(_("The application is already submitted."))
+    closes_on = application.offer.campaign.closes_on
+    if application.status == Status.DRAFT and timezone.localdate() > closes_on:
+        # A returned application may still be corrected after the closing day; a new one may not come in.
+        raise ValidationError(
+            _("Applications closed on %(date)s.") % {"date": formats.date_format(closes_on, "DATE_FORMAT")}
+        )
     problems = []
     if not application.justification.strip():
         problems.append(_("the written justification of the need for distance study"))

@@ -111,14 +111,20 @@ def _own(request: HttpRequest, pk: int) -> Application:
 
 
 @login_required
+@require_POST
 def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=offer_pk)
+    """Start the application to a programme (or go back to the one already started)."""
+    offer = get_object_or_404(Offer.objects.select_related("campaign"), pk=offer_pk)
     if not request.user.has_role(Role.APPLICANT):
         raise PermissionDenied
     existing = Application.objects.filter(applicant=request.user, offer=offer).first()
     if existing is not None:
         return redirect("admissions:application", pk=existing.pk)
-    application = services.application_draft(applicant=request.user, offer=offer)
+    try:
+        application = services.application_draft(applicant=request.user, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("admissions:home")
     return redirect("admissions:application", pk=application.pk)
 
 

@@ -19,7 +19,7 @@ from testkit.factories import PASSWORD, ProgrammeFactory, StudyGroupFactory, Use
 from ustaz.academics.models import StudentRecord
 from ustaz.accounts.models import User
 from ustaz.admissions import contracts, enrolment, exams, ranking
-from ustaz.admissions.models import Campaign, Contract, Offer, Payment, Status
+from ustaz.admissions.models import Application, Campaign, Contract, Offer, Payment, Status
 from ustaz.core.models import AuditEvent
 
 
@@ -27,8 +27,9 @@ from ustaz.core.models import AuditEvent
 def admitted(db, office):
     """An admitted applicant of a programme (fee 1 200 000, printed materials 60 000 a year, 4 years)."""
     member = UserFactory(roles=",commission_member,")
+    today = timezone.localdate()
     campaign = Campaign.objects.create(
-        title="Қабылдау 2026", opens_on=datetime.date(2026, 6, 20), closes_on=datetime.date(2026, 8, 25)
+        title="Қабылдау 2026", opens_on=today - datetime.timedelta(days=5), closes_on=today + datetime.timedelta(days=5)
     )
     campaign.commission.add(member)
     offer = Offer.objects.create(
@@ -48,7 +49,11 @@ def admitted(db, office):
         offer=offer, order_number="12-Қ", order_date=datetime.date(2026, 8, 28), admitted=[application.pk], by=office
     )
     application.refresh_from_db()
-    return application
+    # The campaign is over: it ran in the summer of 2026 (the contract's numbers and schedule follow from it).
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_on=datetime.date(2026, 6, 20), closes_on=datetime.date(2026, 8, 25)
+    )
+    return Application.objects.select_related("offer__campaign").get(pk=application.pk)
 
 
 def test_the_schedule_splits_each_year_and_adds_up_exactly(settings):

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from testkit.factories import ProgrammeFactory, UserFactory
 from ustaz.academics.models import DltBasis
@@ -21,8 +22,11 @@ PDF = b"%PDF-1.4\n% scan\n"
 
 @pytest.fixture
 def offer(db):
+    today = timezone.localdate()
     campaign = Campaign.objects.create(
-        title="2027 қабылдау", opens_on=datetime.date(2027, 6, 20), closes_on=datetime.date(2027, 8, 25)
+        title="2027 қабылдау",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
     )
     return Offer.objects.create(campaign=campaign, programme=ProgrammeFactory(), places=10, fee_per_year=1_500_000)
 
@@ -180,3 +184,34 @@ def test_the_office_schedules_a_creative_exam_with_its_criteria_in_the_administr
     assert list(exam.criteria.values_list("name", "max_points")) == [("Техника", 50), ("Көркемдік", 50)]
     # 10:00 in Almaty (the office's zone) is 05:00 UTC.
     assert exam.starts_at.astimezone(datetime.UTC).hour == 5
+
+
+def test_applications_come_in_only_while_the_campaign_is_open(offer, applicant):
+    """A closed campaign takes no new application, nor a first submission; a returned one is still corrected."""
+    today = timezone.localdate()
+    other = UserFactory(roles=",applicant,")
+    application = services.application_draft(
+        applicant=applicant,
+        offer=offer,
+        basis=DltBasis.HIGHER_BLENDED,
+        justification="Алыста тұрамын.",
+        iin=make_iin(datetime.date(2008, 4, 4), female=True, serial=3),
+    )
+    for kind in documents.required(DltBasis.HIGHER_BLENDED):
+        services.document_add(
+            application=application, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", PDF), by=applicant
+        )
+    Campaign.objects.filter(pk=offer.campaign_id).update(closes_on=today - datetime.timedelta(days=1))
+    offer.refresh_from_db()
+    application.refresh_from_db()
+    with pytest.raises(ValidationError, match="does not take applications"):
+        services.application_draft(applicant=other, offer=offer)
+    with pytest.raises(ValidationError, match="closed on"):
+        services.application_submit(application=application, by=applicant)
+    # Returned for corrections before the closing day: corrected and submitted after it.
+    application.status = Status.RETURNED
+    application.save()
+    services.application_draft(applicant=applicant, offer=offer, city="Шымкент")
+    services.application_submit(application=application, by=applicant)
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED

@@ -44,7 +44,7 @@ def test_an_applicant_registers_confirms_the_email_and_submits(offer, smtp_serve
     mail = smtp_server.messages[-1]
     link = re.search(r"https?://\S+/admission/verify/\S+/", mail.get_content()).group(0)
     client.post(reverse("admissions:apply", args=[offer.pk]))
-    client.get(reverse("admissions:apply", args=[offer.pk]))
+    client.post(reverse("admissions:apply", args=[offer.pk]))  # again: the same application
     application = Application.objects.get(applicant=user)
     url = reverse("admissions:application", args=[application.pk])
     client.post(
@@ -90,7 +90,7 @@ def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, studen
     commission = UserFactory(roles=",commission_member,")
     offer.campaign.commission.add(commission)
     another_commission = UserFactory(roles=",commission_member,")  # sits on no commission of this campaign
-    as_user(applicant).get(reverse("admissions:apply", args=[offer.pk]))
+    as_user(applicant).post(reverse("admissions:apply", args=[offer.pk]))
     application = Application.objects.get(applicant=applicant)
     as_user(applicant).post(
         reverse("admissions:document_upload", args=[application.pk]),
@@ -102,7 +102,8 @@ def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, studen
         assert as_user(user).get(reverse("admissions:document", args=[document.pk])).status_code == 404
         assert as_user(user).post(reverse("admissions:submit", args=[application.pk])).status_code == 404
     assert as_user(commission).get(reverse("admissions:document", args=[document.pk])).status_code == 200
-    assert as_user(student).get(reverse("admissions:apply", args=[offer.pk])).status_code == 403
+    assert as_user(student).post(reverse("admissions:apply", args=[offer.pk])).status_code == 403
+    assert as_user(applicant).get(reverse("admissions:apply", args=[offer.pk])).status_code == 405
 
 
 def test_registering_twice_with_one_email_is_refused(offer):
