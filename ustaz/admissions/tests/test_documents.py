@@ -109,8 +109,8 @@ def test_the_justification_and_iin_are_needed_and_a_bad_iin_is_refused(offer, ap
     assert "justification" in message and "IIN" in message and "Identity document" in message
 
 
-def test_a_returned_application_tells_the_applicant_what_to_fix(offer, applicant):
-    commission = UserFactory(roles=",commission_member,")
+def _documented_draft(applicant, offer):
+    """A draft with its justification, IIN and every document it needs, ready to submit."""
     application = services.application_draft(
         applicant=applicant,
         offer=offer,
@@ -120,6 +120,12 @@ def test_a_returned_application_tells_the_applicant_what_to_fix(offer, applicant
     )
     for kind in documents.required(DltBasis.HIGHER_BLENDED):
         services.document_add(application=application, kind=kind, upload=SimpleUploadedFile("d.pdf", PDF), by=applicant)
+    return application
+
+
+def test_a_returned_application_tells_the_applicant_what_to_fix(offer, applicant):
+    commission = UserFactory(roles=",commission_member,")
+    application = _documented_draft(applicant, offer)
     services.application_submit(application=application, by=applicant)
     with pytest.raises(Exception, match="what the applicant must correct"):
         services.status_change(application=application, new=Status.RETURNED, by=commission)
@@ -190,17 +196,7 @@ def test_applications_come_in_only_while_the_campaign_is_open(offer, applicant):
     """A closed campaign takes no new application, nor a first submission; a returned one is still corrected."""
     today = timezone.localdate()
     other = UserFactory(roles=",applicant,")
-    application = services.application_draft(
-        applicant=applicant,
-        offer=offer,
-        basis=DltBasis.HIGHER_BLENDED,
-        justification="Алыста тұрамын.",
-        iin=make_iin(datetime.date(2008, 4, 4), female=True, serial=3),
-    )
-    for kind in documents.required(DltBasis.HIGHER_BLENDED):
-        services.document_add(
-            application=application, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", PDF), by=applicant
-        )
+    application = _documented_draft(applicant, offer)
     Campaign.objects.filter(pk=offer.campaign_id).update(closes_on=today - datetime.timedelta(days=1))
     offer.refresh_from_db()
     application.refresh_from_db()
