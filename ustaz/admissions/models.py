@@ -81,6 +81,7 @@ class Status(models.TextChoices):
     EXAMINED = "examined", pgettext_lazy("application status", "examined")
     ADMITTED = "admitted", pgettext_lazy("application status", "admitted")
     REJECTED = "rejected", pgettext_lazy("application status", "not admitted")
+    DECLINED = "declined", pgettext_lazy("application status", "declined the place")
     ENROLLED = "enrolled", pgettext_lazy("application status", "enrolled")
 
 

@@ -6,9 +6,11 @@ Ranking (the University's rules, `settings.ADMISSION_TIE_BREAKS`, documented in 
 3. equal scores are separated by the tie-breaks in their order: "exams" — the higher score on the programme's
    first exam, then on the second...; "submitted" — the application completed (submitted) earlier;
 4. still equal (the same second), the application filed first (its number).
-The first `places` competitors are within the places. The decision (an order with its number and date)
-admits applicants from the list, never more than the places, and closes the programme's competition: the
-others of the programme are not admitted by the same order.
+The first competitors, as many as the places left (the places less those admitted), are within the places;
+an applicant who declined their place leaves the list and frees it. The decision (an order with its number and
+date) admits applicants from the list, never more than the places, each once. The others wait for a later
+order (a second wave after refusals), unless the order closes the competition: then they are not admitted by
+it.
 """
 
 from __future__ import annotations
@@ -30,14 +32,15 @@ from ustaz.core.services import audit_record
 from ustaz.notifications import services as notifications
 
 from .apps import STATUS_CHANGED
-from .models import Application, CreativeExam, Decision, ExamResult, Offer, Status, StatusChange
+from .models import Application, Contract, CreativeExam, Decision, ExamResult, Offer, Status, StatusChange
 
 TIE_BREAK_LABELS = {
     "exams": gettext_lazy("decided by the exams in their order"),
     "submitted": gettext_lazy("decided by the earlier submission"),
     "number": gettext_lazy("decided by the application's number"),
 }
-RANKED = (Status.EXAMINED, Status.ADMITTED, Status.REJECTED, Status.ENROLLED)
+RANKED = (Status.EXAMINED, Status.ADMITTED, Status.REJECTED, Status.DECLINED, Status.ENROLLED)
+HOLDING_PLACES = (Status.ADMITTED, Status.ENROLLED)
 
 
 @dataclass
@@ -80,11 +83,23 @@ def ranking(offer: Offer) -> list[Row]:
         scores.setdefault(result.application_id, {})[result.exam_id] = result.score
     rows = [Row(application=a, scores=[scores.get(a.pk, {}).get(e) for e in exams]) for a in applications]
     rules = tie_breaks()
-    competing = sorted((r for r in rows if r.application.passed_exams), key=lambda r: [v for _n, v in _key(r, rules)])
-    failed = sorted((r for r in rows if not r.application.passed_exams), key=lambda r: [v for _n, v in _key(r, rules)])
+
+    def competes(row: Row) -> bool:
+        return row.application.passed_exams and row.application.status != Status.DECLINED
+
+    competing = sorted((r for r in rows if competes(r)), key=lambda r: [v for _n, v in _key(r, rules)])
+    # Below the list, without a place: who failed an exam, and who declined the place.
+    failed = sorted((r for r in rows if not competes(r)), key=lambda r: [v for _n, v in _key(r, rules)])
+    holding = sum(1 for r in competing if r.application.status in HOLDING_PLACES)
+    free = max(offer.places - holding, 0)
+    waiting = 0
     for index, row in enumerate(competing):
         row.place = index + 1
-        row.within = index < offer.places
+        if row.application.status in HOLDING_PLACES:
+            row.within = True
+        elif row.application.status == Status.EXAMINED:
+            row.within = waiting < free
+            waiting += 1
         for neighbour in (
             competing[index - 1] if index else None,
             competing[index + 1] if index + 1 < len(competing) else None,
@@ -103,16 +118,23 @@ def ranking(offer: Offer) -> list[Row]:
 
 @transaction.atomic
 def decision_record(
-    *, offer: Offer, order_number: str, order_date: datetime.date, admitted: list[int], by: User
+    *,
+    offer: Offer,
+    order_number: str,
+    order_date: datetime.date,
+    admitted: list[int],
+    by: User,
+    close: bool = False,
 ) -> Decision:
-    """The rector's order: the applicants it admits; the rest of the programme's examined are not admitted."""
+    """The rector's order: the applicants it admits. With `close`, the programme's competition ends and the
+    others examined or checked are not admitted by the same order; without, they wait for a later order."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     order_number = order_number.strip()
     if not order_number:
         raise ValidationError(_("Give the order's number."))
     if Decision.objects.filter(order_number=order_number).exists():
         raise ValidationError(_("An order with this number is already recorded."))
-    if not admitted:
+    if not admitted and not close:
         raise ValidationError(_("Choose whom the order admits."))
     chosen = list(Application.objects.filter(pk__in=admitted, offer=offer).select_related("applicant"))
     if len(chosen) != len(set(admitted)):
@@ -128,17 +150,21 @@ def decision_record(
             problems.append(_("%(name)s: did not pass the creative exams.") % {"name": name})
     if problems:
         raise ValidationError(problems)
-    already = Application.objects.filter(offer=offer, status__in=(Status.ADMITTED, Status.ENROLLED)).count()
+    already = Application.objects.filter(offer=offer, status__in=HOLDING_PLACES).count()
     if already + len(chosen) > offer.places:
         raise ValidationError(
             _("The programme has %(places)d places: %(already)d admitted already, %(chosen)d chosen now.")
             % {"places": offer.places, "already": already, "chosen": len(chosen)}
         )
     decision = Decision.objects.create(offer=offer, order_number=order_number, order_date=order_date, recorded_by=by)
-    others = list(
-        Application.objects.filter(offer=offer, status__in=(Status.EXAMINED, Status.CHECKED), decision=None)
-        .exclude(pk__in=[a.pk for a in chosen])
-        .select_related("applicant")
+    others = (
+        list(
+            Application.objects.filter(offer=offer, status__in=(Status.EXAMINED, Status.CHECKED), decision=None)
+            .exclude(pk__in=[a.pk for a in chosen])
+            .select_related("applicant")
+        )
+        if close
+        else []
     )
     # Kept as written in every language: the order's number and date.
     reason = f"№ {order_number}, {order_date:%d.%m.%Y}"
@@ -162,3 +188,26 @@ def decision_record(
         details={"admitted": [a.pk for a in chosen], "not_admitted": [a.pk for a in others]},
     )
     return decision
+
+
+@transaction.atomic
+def place_decline(*, application: Application, by: User, reason: str) -> Application:
+    """An admitted applicant declines the place (or does not sign in time): the place is free for a later
+    order. An unsigned contract without payments is withdrawn; a signed or paid one must be settled first."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.ADMITTED:
+        raise ValidationError(_("Only an admitted applicant declines a place."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the place is declined."))
+    contract = Contract.objects.filter(application=application).first()
+    if contract is not None:
+        if contract.signed_on or contract.payments.exists():
+            raise ValidationError(_("The contract is signed or paid: it must be ended before the place is declined."))
+        contract.installments.all().delete()
+        contract.delete()
+    StatusChange.objects.create(
+        application=application, old=application.status, new=Status.DECLINED, by=by, reason=reason.strip()
+    )
+    application.status = Status.DECLINED
+    application.save(update_fields=["status"])
+    return application

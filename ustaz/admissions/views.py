@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ustaz.accounts.models import Role, User
 from ustaz.core.files import serve_private_file
 
-from . import access, documents, services
+from . import access, documents, ranking, services
 from .forms import ApplicationForm, RegisterForm
 from .models import Application, ApplicationDocument, CreativeExam, ExamResult, Offer, Status
 
@@ -274,6 +274,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     accepted=action == "accept",
                     comment=request.POST.get("comment", ""),
                 )
+            elif action == Status.DECLINED:
+                if not access.is_office(request.user):
+                    raise PermissionDenied
+                ranking.place_decline(application=application, by=request.user, reason=request.POST.get("reason", ""))
             elif action in (Status.RETURNED, Status.CHECKED, Status.REJECTED):
                 services.status_change(
                     application=application, new=action, by=request.user, reason=request.POST.get("reason", "")

@@ -211,6 +211,7 @@ def offer_ranking(request: HttpRequest, pk: int) -> HttpResponse:
                 order_date=order_date,
                 admitted=admitted,
                 by=request.user,
+                close=request.POST.get("close") == "on",
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -172,7 +172,7 @@ def test_a_decision_admits_within_the_places_once_and_only_the_examined(offer, m
     assert not Application.objects.filter(status=Status.ADMITTED).exists()  # nothing recorded half-way
 
     decision = ranking.decision_record(
-        offer=offer, order_number="45-Қ", order_date=date, admitted=[a.pk, b.pk], by=rector
+        offer=offer, order_number="45-Қ", order_date=date, admitted=[a.pk, b.pk], by=rector, close=True
     )
     statuses = dict(Application.objects.filter(offer=offer).values_list("pk", "status"))
     assert statuses[a.pk] == statuses[b.pk] == Status.ADMITTED
@@ -186,3 +186,53 @@ def test_a_decision_admits_within_the_places_once_and_only_the_examined(offer, m
         ranking.decision_record(offer=offer, order_number="45-Қ", order_date=date, admitted=[c.pk], by=rector)
     with pytest.raises(ValidationError, match="already recorded"):
         ranking.decision_record(offer=offer, order_number="46-Қ", order_date=date, admitted=[a.pk], by=rector)
+
+
+def test_a_declined_place_goes_to_the_next_on_the_list_by_a_second_order(offer, members, office):
+    from ustaz.admissions import contracts
+
+    rector = UserFactory(roles=",rector,")
+    kit.exam(offer, "Арнайы пән", position=1)
+    kit.exam(offer, "Шығармашылық емтихан", position=2)
+    a, b, c, d = _examined(offer, members, office, [(90, 90), (80, 80), (70, 70), (60, 60)])
+    date = datetime.date(2027, 8, 28)
+    ranking.decision_record(offer=offer, order_number="50-Қ", order_date=date, admitted=[a.pk, b.pk], by=rector)
+    # Without closing, the others wait on the list, outside the places.
+    rows = {r.application.pk: r for r in ranking.ranking(offer)}
+    assert Application.objects.get(pk=c.pk).status == Status.EXAMINED and not rows[c.pk].within
+    with pytest.raises(ValidationError, match="2"):
+        ranking.decision_record(offer=offer, order_number="51-Қ", order_date=date, admitted=[c.pk], by=rector)
+    # b declines: an unsigned contract without payments is withdrawn, the place is free, c is within it.
+    contracts.contract_create(application=Application.objects.get(pk=b.pk), printed_materials=False, by=office)
+    with pytest.raises(ValidationError, match="why"):
+        ranking.place_decline(application=b, by=office, reason=" ")
+    ranking.place_decline(application=b, by=office, reason="Оқуды басқа университетте жалғастырады.")
+    b.refresh_from_db()
+    assert b.status == Status.DECLINED and not hasattr(b, "contract")
+    rows = ranking.ranking(offer)
+    assert [r.application.pk for r in rows if r.place] == [a.pk, c.pk, d.pk]
+    assert [r.within for r in rows if r.place] == [True, True, False] and rows[-1].application.pk == b.pk
+    second = ranking.decision_record(
+        offer=offer, order_number="51-Қ", order_date=date, admitted=[c.pk], by=rector, close=True
+    )
+    statuses = dict(Application.objects.filter(offer=offer).values_list("pk", "status"))
+    assert (statuses[c.pk], statuses[d.pk]) == (Status.ADMITTED, Status.REJECTED)
+    assert set(second.applications.values_list("pk", flat=True)) == {c.pk, d.pk}
+
+
+def test_a_signed_or_paid_contract_keeps_the_place(offer, members, office):
+    from ustaz.admissions import contracts
+
+    kit.exam(offer, "Арнайы пән", position=1)
+    kit.exam(offer, "Шығармашылық емтихан", position=2)
+    (a,) = _examined(offer, members, office, [(90, 90)])
+    ranking.decision_record(
+        offer=offer, order_number="60-Қ", order_date=datetime.date(2027, 8, 28), admitted=[a.pk], by=office
+    )
+    contract = contracts.contract_create(
+        application=Application.objects.get(pk=a.pk), printed_materials=False, by=office
+    )
+    contracts.contract_sign(contract=contract, signed_on=timezone.localdate(), by=office)
+    with pytest.raises(ValidationError, match="signed or paid"):
+        ranking.place_decline(application=a, by=office, reason="Бас тартты.")
+    assert Application.objects.get(pk=a.pk).status == Status.ADMITTED

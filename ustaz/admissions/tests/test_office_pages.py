@@ -185,7 +185,9 @@ def test_the_rector_records_the_order_from_the_list_and_the_lists_come_as_pdfs(
         url, {"order_number": "77-Қ", "order_date": "2026-08-28", "admit": [a.pk, b.pk, c.pk]}, follow=True
     )
     assert "2" in response.content.decode() and not offer.decisions.exists()
-    as_user(rector).post(url, {"order_number": "77-Қ", "order_date": "2026-08-28", "admit": [a.pk, b.pk]})
+    as_user(rector).post(
+        url, {"order_number": "77-Қ", "order_date": "2026-08-28", "admit": [a.pk, b.pk], "close": "on"}
+    )
     decision = offer.decisions.get()
     a.refresh_from_db()
     c.refresh_from_db()
@@ -365,3 +367,16 @@ def test_creative_exams_are_in_the_calendars_of_their_applicants_and_commission(
 
     services.application_draft(applicant=drafted, offer=offer, basis="higher_blended")
     assert not any(e.uid.startswith("admission-exam-") for e in events_for(drafted, start, end))
+
+
+def test_the_office_records_a_refused_place_on_the_application(as_user, offer, member, office):
+    application = _admitted(offer, member, office)
+    url = reverse("admissions:review", args=[application.pk])
+    assert 'id="decline"' in as_user(office).get(url).content.decode()
+    assert as_user(member).post(url, {"action": "declined", "reason": "Бас тартты."}).status_code == 403
+    as_user(office).post(url, {"action": "declined", "reason": "Бас тартты."})
+    application.refresh_from_db()
+    assert application.status == Status.DECLINED
+    assert application.history.filter(new=Status.DECLINED, by=office, reason="Бас тартты.").exists()
+    page = as_user(member).get(reverse("admissions:ranking", args=[offer.pk])).content.decode()
+    assert application.applicant.full_name in page
