@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from ustaz.core.files import serve_private_file
 from ustaz.live import providers
-from ustaz.live.models import Provider
 
 from . import access, exams, ranking
 from .models import Application, CreativeExam, ExamFormat, Offer, Status
@@ -109,37 +108,25 @@ def exam_join(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if exam.format != ExamFormat.ONLINE:
         raise Http404
-    name = request.user.full_name or request.user.username
     try:
-        if exam.provider == Provider.BIGBLUEBUTTON:
-            server = providers.bigbluebutton()
-            if member:
-                server.create(
-                    meeting_id=exam.meeting_id,
-                    name=f"{exam.offer.programme}: {exam.title}"[:250],
-                    welcome=_("Welcome to %(title)s.") % {"title": exam.title},
-                    record=True,
-                    logout_url=request.build_absolute_uri(exam_url(exam) if member else "/admission/"),
-                    duration_minutes=exam.duration_minutes + 60,
-                )
-            elif not server.is_meeting_running(exam.meeting_id):
-                raise providers.ConferenceError(_("The commission has not opened the exam yet. Try again in a minute."))
-            url = server.join_url(
-                meeting_id=exam.meeting_id, full_name=name, user_id=str(request.user.pk), moderator=member
-            )
-        elif exam.provider == Provider.JITSI:
-            url = providers.jitsi_join_url(
-                room=exam.meeting_id,
-                full_name=name,
-                email=request.user.email,
-                user_id=str(request.user.pk),
-                moderator=member,
-                valid_for=(exam.duration_minutes + 120) * 60,
-            )
-        elif exam.link:
-            url = exam.link
-        else:
-            raise providers.ConferenceError(_("This exam has no conference to join."))
+        url = providers.enter(
+            provider=exam.provider,
+            meeting_id=exam.meeting_id,
+            full_name=request.user.full_name or request.user.username,
+            email=request.user.email,
+            user_id=str(request.user.pk),
+            moderator=member,
+            valid_for=(exam.duration_minutes + 120) * 60,
+            link=exam.link,
+            not_started=_("The commission has not opened the exam yet. Try again in a minute."),
+            create={
+                "name": f"{exam.offer.programme}: {exam.title}"[:250],
+                "welcome": _("Welcome to %(title)s.") % {"title": exam.title},
+                "record": True,
+                "logout_url": request.build_absolute_uri(exam_url(exam)),
+                "duration_minutes": exam.duration_minutes + 60,
+            },
+        )
     except providers.ConferenceError as error:
         messages.error(request, str(error))
         return redirect("admissions:home")

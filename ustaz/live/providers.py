@@ -22,6 +22,8 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import Provider
+
 
 class ConferenceError(Exception):
     """A conference server failed or refused; str(error) is a translated message for the user."""
@@ -230,3 +232,46 @@ def jitsi_join_url(*, room: str, full_name: str, email: str, user_id: str, moder
         settings.JITSI_JWT_SECRET,
     )
     return f"{address}?jwt={token}{fragment}"
+
+
+# --- Entering a meeting, whatever its provider ------------------------------------------------------------
+
+
+def enter(
+    *,
+    provider: str,
+    meeting_id: str,
+    full_name: str,
+    email: str,
+    user_id: str,
+    moderator: bool,
+    valid_for: int,
+    not_started: str,
+    link: str = "",
+    room: str = "",
+    create: dict | None = None,
+) -> str:
+    """The address that takes a person into a meeting (a class, an admission exam).
+
+    BigBlueButton: a moderator creates the meeting (with `create`'s arguments) and joins as MODERATOR; anybody
+    else joins as VIEWER once it runs, or gets ConferenceError(`not_started`). Jitsi: the room (`room`, else the
+    meeting id) with a token valid for `valid_for` seconds. A link: the link."""
+    if provider == Provider.BIGBLUEBUTTON:
+        server = bigbluebutton()
+        if moderator:
+            server.create(meeting_id=meeting_id, **(create or {}))
+        elif not server.is_meeting_running(meeting_id):
+            raise ConferenceError(not_started)
+        return server.join_url(meeting_id=meeting_id, full_name=full_name, user_id=user_id, moderator=moderator)
+    if provider == Provider.JITSI:
+        return jitsi_join_url(
+            room=room or meeting_id,
+            full_name=full_name,
+            email=email,
+            user_id=user_id,
+            moderator=moderator,
+            valid_for=valid_for,
+        )
+    if provider == Provider.LINK and link:
+        return link
+    raise ConferenceError(_("There is no conference to join."))

@@ -225,40 +225,29 @@ def join(*, live_class: LiveClass, user: User, moderator: bool, now: datetime.da
     """The address that takes this person into the class's conference (ConferenceError with the reason the
     user should read when the conference server fails or the class has not started)."""
     now = now or timezone.now()
-    name = user.full_name or user.username
-    if live_class.provider == Provider.BIGBLUEBUTTON:
-        server = providers.bigbluebutton()
-        if moderator:
-            server.create(
-                meeting_id=live_class.meeting_id,
-                name=f"{live_class.course.title}: {live_class.title}"[:250],
-                welcome=_("Welcome to %(title)s.") % {"title": live_class.title},
-                record=True,
-                logout_url=_absolute(reverse("live:class", args=[live_class.course_id, live_class.pk])),
-                end_callback_url=_absolute(
-                    reverse("live:bbb_ended", args=[live_class.pk]) + f"?token={_callback_token(live_class)}"
-                ),
-                recording_ready_url=_absolute(reverse("live:bbb_recording_ready")),
-                duration_minutes=live_class.duration_minutes + 60,
-            )
-        elif not server.is_meeting_running(live_class.meeting_id):
-            raise providers.ConferenceError(_("The teacher has not started the class yet. Try again in a minute."))
-        url = server.join_url(
-            meeting_id=live_class.meeting_id, full_name=name, user_id=str(user.pk), moderator=moderator
-        )
-    elif live_class.provider == Provider.JITSI:
-        url = providers.jitsi_join_url(
-            room=f"ustaz-{live_class.meeting_id}",
-            full_name=name,
-            email=user.email,
-            user_id=str(user.pk),
-            moderator=moderator,
-            valid_for=int((live_class.ends_at - now).total_seconds()) + 3600,
-        )
-    elif live_class.provider == Provider.LINK and live_class.link:
-        url = live_class.link
-    else:
-        raise providers.ConferenceError(_("This class has no conference to join."))
+    url = providers.enter(
+        provider=live_class.provider,
+        meeting_id=live_class.meeting_id,
+        room=f"ustaz-{live_class.meeting_id}",
+        full_name=user.full_name or user.username,
+        email=user.email,
+        user_id=str(user.pk),
+        moderator=moderator,
+        valid_for=int((live_class.ends_at - now).total_seconds()) + 3600,
+        link=live_class.link,
+        not_started=_("The teacher has not started the class yet. Try again in a minute."),
+        create={
+            "name": f"{live_class.course.title}: {live_class.title}"[:250],
+            "welcome": _("Welcome to %(title)s.") % {"title": live_class.title},
+            "record": True,
+            "logout_url": _absolute(reverse("live:class", args=[live_class.course_id, live_class.pk])),
+            "end_callback_url": _absolute(
+                reverse("live:bbb_ended", args=[live_class.pk]) + f"?token={_callback_token(live_class)}"
+            ),
+            "recording_ready_url": _absolute(reverse("live:bbb_recording_ready")),
+            "duration_minutes": live_class.duration_minutes + 60,
+        },
+    )
     if live_class.course.is_enrolled:
         attendance_from_join(live_class=live_class, student=user, now=now)
     return url
