@@ -205,13 +205,16 @@ def recording_add(*, exam: CreativeExam, application: Application, upload: Uploa
     recording = ExamRecording.objects.filter(exam=exam, application=application).first() or ExamRecording(
         exam=exam, application=application
     )
-    if recording.pk and recording.file:
-        recording.file.delete(save=False)
+    earlier = recording.file.name if recording.pk else ""
     recording.name = (upload.name or "recording").replace("/", "_")[-200:]
     recording.content_type = found.content_type
     recording.size = upload.size
     recording.file.save(recording.name, upload, save=False)
     recording.save()
+    if earlier:
+        # The earlier recording goes only once the new one is stored and recorded: a failed upload loses nothing.
+        storage, name = recording.file.storage, earlier
+        transaction.on_commit(lambda: storage.delete(name))
     return recording
 
 

@@ -131,7 +131,7 @@ def test_the_sheet_makes_the_same_queries_for_many_examinees(
 
 
 def test_a_recording_is_sent_checked_by_content_and_read_only_by_its_people(
-    as_user, offer, member, outsider, office, tmp_path
+    as_user, offer, member, outsider, office, tmp_path, django_capture_on_commit_callbacks
 ):
     exam = kit.exam(offer, format="recording")
     application = kit.checked_application(offer, by=office)
@@ -148,6 +148,16 @@ def test_a_recording_is_sent_checked_by_content_and_read_only_by_its_people(
     assert b"".join(as_user(member).get(file_url).streaming_content) == audio
     for user in (outsider, other.applicant):
         assert as_user(user).get(file_url).status_code == 404
+    # A second recording replaces the first; a failed one (the wrong kind) leaves the stored one as it was.
+    first_name = recording.file.name
+    client.post(url, {"file": SimpleUploadedFile("take2.exe", b"MZ\x90\x00" + b"\x00" * 200)})
+    recording.refresh_from_db()
+    assert recording.file.name == first_name and recording.file.storage.exists(first_name)
+    second = tone(tmp_path / "take2.wav", seconds=0.5, frequency=660).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("take2.wav", second)})
+    recording.refresh_from_db()
+    assert recording.file.read() == second and not recording.file.storage.exists(first_name)
     # Somebody else's application: 404, nothing stored.
     assert as_user(other.applicant).post(url, {"file": SimpleUploadedFile("x.wav", audio)}).status_code == 404
 
