@@ -22,7 +22,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +41,7 @@ TIE_BREAK_LABELS = {
     "submitted": gettext_lazy("decided by the earlier submission"),
     "number": gettext_lazy("decided by the application's number"),
 }
+LIST_LANGUAGES = ("kk", "ru")
 RANKED = (Status.EXAMINED, Status.ADMITTED, Status.REJECTED, Status.DECLINED, Status.ENROLLED)
 HOLDING_PLACES = (Status.ADMITTED, Status.ENROLLED)
 
@@ -211,3 +214,22 @@ def place_decline(*, application: Application, by: User, reason: str) -> Applica
     application.status = Status.DECLINED
     application.save(update_fields=["status"])
     return application
+
+
+def admitted_list_pdf(decision: Decision, language: str) -> bytes:
+    """The list of applicants an order admits, best score first, in Kazakh or Russian."""
+    from weasyprint import HTML
+
+    if language not in LIST_LANGUAGES:
+        raise ValueError(language)
+    admitted = list(
+        decision.applications.filter(status__in=HOLDING_PLACES)
+        .select_related("applicant")
+        .order_by("-total_score", "applicant__last_name")
+    )
+    with translation.override(language):
+        html = render_to_string(
+            "admissions/admitted_pdf.html",
+            {"decision": decision, "admitted": admitted, "UNIVERSITY_NAME": settings.UNIVERSITY_NAME},
+        )
+    return HTML(string=html).write_pdf()

@@ -21,7 +21,7 @@ from ustaz.core.files import serve_private_file
 
 from . import access, documents, ranking, services
 from .forms import ApplicationForm, RegisterForm
-from .models import Application, ApplicationDocument, CreativeExam, ExamResult, Offer, Status
+from .models import Application, ApplicationDocument, CreativeExam, ExamFormat, ExamResult, Offer, Status
 
 VERIFY_SALT = "ustaz.admissions.verify"
 
@@ -162,12 +162,14 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "history": list(application.history.select_related("by")),
             "verified": _email_verified(request.user),
             "exams": _exams_for_applicant(application),
-            "contract": getattr(application, "contract", None) if application.status in CONTRACTED else None,
+            "contract": _contract(application),
         },
     )
 
 
-CONTRACTED = (Status.ADMITTED, Status.ENROLLED)
+def _contract(application: Application):
+    """The contract of an applicant admitted or enrolled (one withdrawn with a declined place is gone)."""
+    return getattr(application, "contract", None) if application.status in ranking.HOLDING_PLACES else None
 
 
 def _exams_for_applicant(application: Application) -> list[CreativeExam]:
@@ -178,8 +180,8 @@ def _exams_for_applicant(application: Application) -> list[CreativeExam]:
     for exam in exams:
         exam.my_recording = recordings.get(exam.pk)
         exam.my_result = results.get(exam.pk) if exam.published_at else None
-        exam.can_join = application.status == Status.CHECKED and exam.format == "online"
-        exam.can_send = application.status == Status.CHECKED and exam.format == "recording"
+        exam.can_join = application.status == Status.CHECKED and exam.format == ExamFormat.ONLINE
+        exam.can_send = application.status == Status.CHECKED and exam.format == ExamFormat.RECORDING
     return exams
 
 
@@ -298,7 +300,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": [labels[k] for k in services.missing_documents(application)],
             "history": list(application.history.select_related("by")),
             "results": list(ExamResult.objects.filter(application=application).select_related("exam")),
-            "contract": getattr(application, "contract", None) if application.status in CONTRACTED else None,
+            "contract": _contract(application),
             "can_check": can_check,
         },
     )

@@ -10,9 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,7 +46,7 @@ def exam(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "examinees": examinees,
             "can_score": can_score and exam.published_at is None,
-            "can_publish": exams.can_publish(request.user, exam) and exam.published_at is None,
+            "can_publish": (can_score or access.is_office(request.user)) and exam.published_at is None,
             "members": exam.offer.campaign.commission.count(),
         },
     )
@@ -228,22 +226,9 @@ def offer_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     """The list of applicants the order admits, in Kazakh or Russian."""
-    from django.conf import settings
-    from weasyprint import HTML
-
-    if language not in ("kk", "ru"):
+    if language not in ranking.LIST_LANGUAGES:
         raise Http404
     decision = access.get_decision_for(request.user, pk)
-    admitted = list(
-        decision.applications.filter(status__in=(Status.ADMITTED, Status.ENROLLED))
-        .select_related("applicant")
-        .order_by("-total_score", "applicant__last_name")
-    )
-    with translation.override(language):
-        html = render_to_string(
-            "admissions/admitted_pdf.html",
-            {"decision": decision, "admitted": admitted, "UNIVERSITY_NAME": settings.UNIVERSITY_NAME},
-        )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(ranking.admitted_list_pdf(decision, language), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="admitted-{decision.pk}-{language}.pdf"'
     return response

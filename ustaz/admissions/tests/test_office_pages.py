@@ -259,6 +259,9 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
     user.must_change_password = False
     user.save()
     assert as_user(user).get(reverse("admissions:my_contract")).url == url
+    # Another student has none: a page that says so, nobody else's contract.
+    other = as_user(student).get(reverse("admissions:my_contract"))
+    assert other.status_code == 200 and contract.number not in other.content.decode()
     assert as_user(office).get(reverse("admissions:review", args=[application.pk])).status_code == 200
     file_page = as_user(office).get(reverse("accounts:person", args=[user.pk])).content.decode()
     assert reverse("admissions:review", args=[application.pk]) in file_page and url in file_page
