@@ -254,7 +254,10 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
     except ImportFileError as error:
         report.errors.append((1, str(error)))
         return report
-    header = set(rows[0]) if rows else set()
+    if not rows:
+        report.errors.append((1, _("The statement has no payment lines.")))
+        return report
+    header = set(rows[0])
     names = {}
     for column, aliases in COLUMNS.items():
         found = next((a for a in aliases if a in header), None)

@@ -155,6 +155,8 @@ def test_a_bank_statement_is_recorded_once_and_bad_lines_are_reported(admitted, 
 def test_a_statement_without_its_columns_is_refused(office):
     report = contracts.statement_import(filename="s.csv", content=b"date;amount\n2026-09-01;5\n", by=office)
     assert report.errors and report.errors[0][0] == 1 and "contract" in report.errors[0][1]
+    empty = contracts.statement_import(filename="s.csv", content=b"date;contract;amount;reference\n", by=office)
+    assert empty.errors == [(1, "The statement has no payment lines.")] and not Payment.objects.exists()
 
 
 @pytest.mark.parametrize("text", ["", "0", "-5", "12,5,5", "1e5", "abc"])
