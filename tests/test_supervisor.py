@@ -1,0 +1,341 @@
+"""`python -m ustaz serve` keeps the platform up and stops it whole: real processes, the tree read from /proc.
+
+- a child killed (the WSGI server, the WebSocket server, the task worker, the clock) is restarted while the
+  others go on, and the pages answer again;
+- Ctrl-C (SIGINT to the foreground process group, as a terminal and make send it) leaves no process behind
+  and the ports free, with exit status 0 and no noise;
+- a port already taken is refused before anything starts;
+- the supervisor's back-off doubles on quick deaths, starts again after a stable run, and gives up only on
+  a child that never starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ustaz.supervisor import Supervisor, group_members
+
+from .test_scaled import ROOT, free_port
+
+CHILDREN = {"wsgi": "web server", "asginl": "WebSocket server", "db_worker": "task worker", "clock": "clock"}
+
+
+def wait_for(what: str, condition, timeout: float = 60, interval: float = 0.1):
+    """Poll `condition` until it returns something true (returned), or fail naming `what`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+
+
+def process_table() -> dict[int, dict]:
+    """Every live (not zombie) process: its parent, its group and its command line."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            cmdline = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if fields[0] in ("Z", "X"):
+            continue
+        table[int(entry.name)] = {
+            "ppid": int(fields[1]),
+            "pgid": int(fields[2]),
+            "args": [part.decode(errors="replace") for part in cmdline if part],
+        }
+    return table
+
+
+def descendants(pid: int) -> set[int]:
+    table = process_table()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, info in table.items() if info["ppid"] in frontier} - found
+        found |= frontier
+    return found
+
+
+def children(supervisor: int) -> dict[str, int]:
+    """The supervisor's children by their name (see CHILDREN)."""
+    named = {}
+    for pid, info in process_table().items():
+        if info["ppid"] != supervisor:
+            continue
+        for marker, name in CHILDREN.items():
+            if marker in info["args"]:
+                named[name] = pid
+    return named
+
+
+def health(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health/", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def port_accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+# The tables straight from the models (what the platform's processes touch: sessions, cache, the task queue,
+# the clock's runs), in a second rather than the minute all the migrations take on SQLite.
+CREATE_TABLES = """
+from django.apps import apps
+from django.db import connection
+with connection.schema_editor() as editor:
+    for model in apps.get_models():
+        if model._meta.managed and not model._meta.proxy:
+            editor.create_model(model)
+"""
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A var directory with the database's tables, made once and copied for each platform."""
+    var = tmp_path_factory.mktemp("migrated")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("USTAZ_") and key not in ("PYTEST_VERSION", "PYTEST_CURRENT_TEST")
+    }
+    env.update({"USTAZ_VAR_DIR": str(var), "USTAZ_SECRET_KEY": "supervisor-test-" + "k" * 50})
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", CREATE_TABLES], env=env, check=True, cwd=ROOT)  # noqa: S603
+    subprocess.run([*manage, "createcachetable"], env=env, check=True, cwd=ROOT)  # noqa: S603
+    return var, env
+
+
+@pytest.fixture
+def platform(migrated, tmp_path):
+    """`python -m ustaz serve` with two web workers, in its own session as a terminal's foreground job."""
+    source, base_env = migrated
+    var = tmp_path / "var"
+    shutil.copytree(source, var)
+    port, ws_port = free_port(), free_port()
+    env = {
+        **base_env,
+        "USTAZ_VAR_DIR": str(var),
+        "USTAZ_PORT": str(port),
+        "USTAZ_WS_PORT": str(ws_port),
+        "USTAZ_WEB_WORKERS": "2",
+    }
+    output = tmp_path / "output.txt"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "ustaz", "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    platform = {"process": process, "base": base, "port": port, "ws_port": ws_port, "output": output}
+    try:
+        wait_for("the pages to answer", lambda: health(base))
+        wait_for("the four children", lambda: len(children(process.pid)) == 4)
+        wait_for("the WebSocket port", lambda: port_accepts(ws_port))
+        yield platform
+    finally:
+        # Whatever a failing test leaves: the supervisor's tree, and any server still on the test's ports.
+        ports = {str(port), str(ws_port)}
+        leftovers = descendants(process.pid) | {
+            pid for pid, info in process_table().items() if ports & set(info["args"]) and "granian" in info["args"]
+        }
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in leftovers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Load(threading.Thread):
+    """GETs /health/ in a loop (a bounded number of times), each result labelled with the current phase."""
+
+    def __init__(self, base: str, limit: int = 3000):
+        super().__init__(daemon=True)
+        self.base, self.limit = base, limit
+        self.phase = "start"
+        self.results: list[tuple[str, bool]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        with httpx.Client(timeout=5) as client:
+            while not self.done.is_set() and len(self.results) < self.limit:
+                phase = self.phase
+                try:
+                    ok = client.get(f"{self.base}/health/").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                self.results.append((phase, ok))
+                time.sleep(0.02)
+
+    def outcomes(self, phase: str) -> list[bool]:
+        return [ok for label, ok in self.results if label == phase]
+
+
+def test_each_child_killed_is_restarted_while_the_platform_answers(platform):
+    supervisor = platform["process"].pid
+    load = Load(platform["base"])
+    load.start()
+    try:
+        for name in ["web server", "WebSocket server", "task worker", "clock"]:
+            before = children(supervisor)
+            old = before[name]
+            old_group = descendants(old) | {old}
+            load.phase = name
+            os.kill(old, signal.SIGKILL)
+            new = wait_for(
+                f"the {name} to be restarted",
+                lambda name=name, old=old: (pid := children(supervisor).get(name)) and pid != old and pid,
+            )
+            # Nothing of the killed child is left (granian's orphaned workers would hold the port) ...
+            wait_for(
+                f"the old {name}'s processes to end", lambda old_group=old_group: not old_group & process_table().keys()
+            )
+            # ... and the others were left alone.
+            after = children(supervisor)
+            assert {k: v for k, v in after.items() if k != name} == {k: v for k, v in before.items() if k != name}
+            assert after[name] == new
+            if name == "web server":
+                wait_for("the pages to answer after the restart", lambda: health(platform["base"]))
+            if name == "WebSocket server":
+                wait_for("the WebSocket port after the restart", lambda: port_accepts(platform["ws_port"]))
+            # A few requests of this phase after the restart, before the next child is killed.
+            count = len(load.results)
+            wait_for("requests after the restart", lambda count=count: len(load.results) >= count + 5)
+        load.phase = "end"
+        count = len(load.results)
+        wait_for("the last requests", lambda: len(load.results) >= count + 5)
+    finally:
+        load.done.set()
+        load.join(timeout=30)
+    assert platform["process"].poll() is None, "the supervisor must outlive its children"
+    # Only the web server's own death may cost requests; with the others killed, pages go on answering.
+    for phase in ["WebSocket server", "task worker", "clock", "end"]:
+        outcomes = load.outcomes(phase)
+        assert outcomes and all(outcomes), f"requests failed while the {phase} restarted"
+    assert load.outcomes("web server")[-1], "the pages answer again after the web server's restart"
+    output = platform["output"].read_text()
+    for name in CHILDREN.values():
+        assert f"{name} (pid" in output and "killed by SIGKILL" in output
+        assert f"{name} restarted (pid" in output
+
+
+def test_ctrl_c_stops_every_process_and_frees_the_ports(platform):
+    process = platform["process"]
+    with httpx.Client(timeout=10) as client:
+        for _ in range(10):
+            assert client.get(f"{platform['base']}/health/").status_code == 200
+            assert client.get(f"{platform['base']}/accounts/login/").status_code == 200
+    tree = descendants(process.pid)
+    assert len(tree) >= 6, "four children and the web server's two workers"
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends to its foreground job
+    status = process.wait(timeout=60)
+    left = tree & process_table().keys()
+    assert not left, f"left behind: {[process_table().get(pid) for pid in left]}"
+    assert port_is_free(platform["port"]) and port_is_free(platform["ws_port"])
+    output = platform["output"].read_text()
+    assert status == 0, output
+    assert "Unexpected exit" not in output
+    assert "Traceback" not in output
+
+
+def test_a_taken_port_is_refused_before_anything_starts(tmp_path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("USTAZ_")}
+    env.update({"USTAZ_VAR_DIR": str(tmp_path), "USTAZ_PORT": str(port), "USTAZ_WS_PORT": str(free_port())})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        for command in ("run", "serve"):
+            result = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "ustaz", command],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert result.returncode == 1
+            assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+            assert "USTAZ_PORT" in result.stderr
+            assert "running at" not in result.stdout
+    # `run` stopped before its preparation: no database was made.
+    assert not (tmp_path / "ustaz.sqlite3").exists()
+
+
+def script(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "child.py"
+    path.write_text(body)
+    return [sys.executable, str(path)]
+
+
+def test_quick_deaths_double_the_delay_then_give_up(tmp_path, capfd):
+    failing = script(tmp_path, "import sys; sys.exit(3)")
+    supervisor = Supervisor([("failing", failing)], first_delay=0.05, give_up_after=4, stable_seconds=30)
+    assert supervisor.run() == 1
+    messages = capfd.readouterr().err
+    assert messages.count("exited with code 3") == 4
+    assert [f"restarting it in {delay:g} s" in messages for delay in (0.05, 0.1, 0.2)] == [True] * 3
+    assert "4 deaths in a row just after starting, giving up" in messages
+
+
+def test_a_child_that_ran_stably_is_restarted_without_growing_delay_and_never_given_up(tmp_path, capfd):
+    runs = tmp_path / "runs"
+    # Each run lasts past `stable_seconds` and dies; the sixth stops the supervisor as Ctrl-C would.
+    body = f"""
+import os, signal, sys, time
+from pathlib import Path
+runs = Path({str(runs)!r})
+runs.write_text(runs.read_text() + "x" if runs.exists() else "x")
+if len(runs.read_text()) >= 6:
+    os.kill(os.getppid(), signal.SIGTERM)
+    time.sleep(30)
+time.sleep(0.3)
+sys.exit(1)
+"""
+    supervisor = Supervisor([("steady", script(tmp_path, body))], first_delay=0.05, give_up_after=2, stable_seconds=0.2)
+    assert supervisor.run() == 0
+    messages = capfd.readouterr().err
+    assert messages.count("exited with code 1") == 5
+    assert messages.count("restarting it in 0.05 s") == 5
+    assert "giving up" not in messages
+    assert not group_members(supervisor.children[0].pid)
