@@ -2,8 +2,8 @@
 
 - a child killed (the WSGI server, the WebSocket server, the task worker, the clock) is restarted while the
   others go on, and the pages answer again;
-- Ctrl-C (SIGINT to the foreground process group, as a terminal and make send it) leaves no process behind
-  and the ports free, with exit status 0 and no noise;
+- Ctrl-C typed into `make run`'s terminal (which signals the whole foreground job, make too) leaves no
+  process behind and the ports free, with make's exit status 0 and no noise;
 - a port already taken is refused before anything starts;
 - the supervisor's back-off doubles on quick deaths, starts again after a stable run, and gives up only on
   a child that never starts.
@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import termios
 import threading
 import time
 from pathlib import Path
@@ -138,9 +141,51 @@ def migrated(tmp_path_factory):
     return var, env
 
 
+class Terminal(threading.Thread):
+    """A pseudo-terminal for a command to run in as a shell's foreground job: what it prints is kept, and
+    Ctrl-C typed into it makes the terminal signal the job (the line discipline does, as for a person)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.master, self.slave = pty.openpty()
+        self.output = bytearray()
+
+    def run(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:  # EIO: every process holding the terminal is gone
+                return
+            if not data:
+                return
+            self.output += data
+
+    def popen(self, command: list[str], **kwargs) -> subprocess.Popen:
+        def controlling_terminal() -> None:  # a new session whose controlling terminal this is
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            preexec_fn=controlling_terminal,  # noqa: PLW1509 - the test's threads do not fork
+            **kwargs,
+        )
+        os.close(self.slave)
+        self.start()
+        return process
+
+    def type_ctrl_c(self) -> None:
+        os.write(self.master, b"\x03")
+
+
 @pytest.fixture
-def platform(migrated, tmp_path):
-    """`python -m ustaz serve` with two web workers, in its own session as a terminal's foreground job."""
+def platform(request, migrated, tmp_path):
+    """`python -m ustaz serve` with two web workers, in its own session as a terminal's foreground job, or
+    (parameter "make") as the recipe of `make run` in a real terminal."""
+    how = getattr(request, "param", "direct")
     source, base_env = migrated
     var = tmp_path / "var"
     shutil.copytree(source, var)
@@ -152,25 +197,57 @@ def platform(migrated, tmp_path):
         "USTAZ_WS_PORT": str(ws_port),
         "USTAZ_WEB_WORKERS": "2",
     }
-    output = tmp_path / "output.txt"
-    with output.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "ustaz", "serve"],
-            env=env,
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    if how == "make":
+        # The Makefile's run target, but straight to `serve` (not the demo university's preparation).
+        makefile = tmp_path / "Makefile"
+        makefile.write_text(f"run:\n\t{sys.executable} -m ustaz serve\n")
+        terminal = Terminal()
+        process = terminal.popen([shutil.which("make") or "make", "-f", str(makefile), "run"], env=env, cwd=ROOT)
+
+        def output() -> str:
+            return terminal.output.decode(errors="replace")
+
+        def ustaz() -> int | None:
+            table = process_table()
+            return next(
+                (pid for pid in descendants(process.pid) if "ustaz" in table.get(pid, {}).get("args", [])), None
+            )
+
+        supervisor = wait_for("make to start ustaz", ustaz)
+    else:
+        log = tmp_path / "output.txt"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "ustaz", "serve"],
+                env=env,
+                cwd=ROOT,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def output() -> str:
+            return log.read_text(errors="replace")
+
+        supervisor = process.pid
     base = f"http://127.0.0.1:{port}"
-    platform = {"process": process, "base": base, "port": port, "ws_port": ws_port, "output": output}
+    platform = {
+        "process": process,
+        "supervisor": supervisor,
+        "base": base,
+        "port": port,
+        "ws_port": ws_port,
+        "output": output,
+    }
+    if how == "make":
+        platform["terminal"] = terminal
     try:
         wait_for("the pages to answer", lambda: health(base))
-        wait_for("the four children", lambda: len(children(process.pid)) == 4)
+        wait_for("the four children", lambda: len(children(supervisor)) == 4)
         wait_for("the WebSocket port", lambda: port_accepts(ws_port))
         yield platform
     finally:
-        # Whatever a failing test leaves: the supervisor's tree, and any server still on the test's ports.
+        # Whatever a failing test leaves: the process tree, and any server still on the test's ports.
         ports = {str(port), str(ws_port)}
         leftovers = descendants(process.pid) | {
             pid for pid, info in process_table().items() if ports & set(info["args"]) and "granian" in info["args"]
@@ -183,6 +260,8 @@ def platform(migrated, tmp_path):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if how == "make":
+            os.close(terminal.master)
 
 
 class Load(threading.Thread):
@@ -211,7 +290,7 @@ class Load(threading.Thread):
 
 
 def test_each_child_killed_is_restarted_while_the_platform_answers(platform):
-    supervisor = platform["process"].pid
+    supervisor = platform["supervisor"]
     load = Load(platform["base"])
     load.start()
     try:
@@ -252,29 +331,31 @@ def test_each_child_killed_is_restarted_while_the_platform_answers(platform):
         outcomes = load.outcomes(phase)
         assert outcomes and all(outcomes), f"requests failed while the {phase} restarted"
     assert load.outcomes("web server")[-1], "the pages answer again after the web server's restart"
-    output = platform["output"].read_text()
+    output = platform["output"]()
     for name in CHILDREN.values():
         assert f"{name} (pid" in output and "killed by SIGKILL" in output
         assert f"{name} restarted (pid" in output
 
 
-def test_ctrl_c_stops_every_process_and_frees_the_ports(platform):
-    process = platform["process"]
+@pytest.mark.parametrize("platform", ["make"], indirect=True)
+def test_ctrl_c_in_make_run_stops_every_process_and_frees_the_ports(platform):
+    make = platform["process"]
     with httpx.Client(timeout=10) as client:
         for _ in range(10):
             assert client.get(f"{platform['base']}/health/").status_code == 200
             assert client.get(f"{platform['base']}/accounts/login/").status_code == 200
-    tree = descendants(process.pid)
-    assert len(tree) >= 6, "four children and the web server's two workers"
-    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends to its foreground job
-    status = process.wait(timeout=60)
+    tree = descendants(make.pid)
+    assert len(tree) >= 7, "ustaz, its four children and the web server's two workers"
+    platform["terminal"].type_ctrl_c()
+    status = make.wait(timeout=60)
     left = tree & process_table().keys()
     assert not left, f"left behind: {[process_table().get(pid) for pid in left]}"
     assert port_is_free(platform["port"]) and port_is_free(platform["ws_port"])
-    output = platform["output"].read_text()
+    platform["terminal"].join(timeout=10)
+    output = platform["output"]()
     assert status == 0, output
-    assert "Unexpected exit" not in output
-    assert "Traceback" not in output
+    for noise in ("Unexpected exit", "Traceback", "Interrupt", "Error"):
+        assert noise not in output, output
 
 
 def test_a_taken_port_is_refused_before_anything_starts(tmp_path):

@@ -17,7 +17,7 @@ import socket
 import sys
 from pathlib import Path
 
-from ustaz.supervisor import Supervisor
+from ustaz.supervisor import Supervisor, own_terminal_job
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,14 +157,19 @@ def print_demo_logins() -> None:
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     try:
-        if command == "run":
-            return serve(prepare_first=True)
-        if command == "serve":
-            return serve(web="--no-web" not in argv, websockets="--no-ws" not in argv, worker="--no-worker" not in argv)
+        with own_terminal_job():
+            return _command(command, argv)
     except KeyboardInterrupt:
         # Ctrl-C before the servers started (during the migrations, say): a requested stop, said quietly.
         print(file=sys.stderr)
         return 0
+
+
+def _command(command: str, argv: list[str]) -> int:
+    if command == "run":
+        return serve(prepare_first=True)
+    if command == "serve":
+        return serve(web="--no-web" not in argv, websockets="--no-ws" not in argv, worker="--no-worker" not in argv)
     print("usage: python -m ustaz [run|serve [--no-web] [--no-ws] [--no-worker]]", file=sys.stderr)
     return 2
 

@@ -24,7 +24,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,48 @@ def _die_with_parent(parent: int) -> Callable[[], None] | None:
             os.kill(os.getpid(), signal.SIGTERM)
 
     return preexec
+
+
+@contextmanager
+def own_terminal_job() -> Iterator[None]:
+    """Be the terminal's foreground job while running, when started by a parent in the same job (make).
+
+    Ctrl-C makes the terminal send SIGINT to every process of its foreground process group: under `make run`
+    that is make too, which then reports "*** Interrupt" and exits with 130 whatever its recipe does. Moved
+    into a process group of its own and made the foreground one, the supervisor alone gets Ctrl-C, stops
+    everything in order, exits with 0, and make with it; the terminal is handed back on the way out. Ctrl-Z
+    is ignored meanwhile (stopped, the supervisor would leave make waiting with no job to resume)."""
+    try:
+        fd = sys.stdin.fileno()
+        foreground = os.tcgetpgrp(fd) if os.isatty(fd) else None
+    except (OSError, ValueError, AttributeError):
+        foreground = None
+    own = os.getpgrp()
+    if foreground != own or own == os.getpid():  # not in the terminal's foreground job, or already leading one
+        yield
+        return
+    hangup_on_ttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # tcsetpgrp from outside the foreground
+    try:
+        os.setpgid(0, 0)
+        os.tcsetpgrp(fd, os.getpgrp())
+        took = True
+    except OSError:
+        took = False
+    signal.signal(signal.SIGTTOU, hangup_on_ttou)
+    if not took:
+        yield
+        return
+    stop_on_tstp = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTSTP, stop_on_tstp)
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        try:
+            os.tcsetpgrp(fd, foreground)
+        except OSError:
+            pass
+        signal.signal(signal.SIGTTOU, hangup_on_ttou)
 
 
 @dataclass
