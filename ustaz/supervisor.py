@@ -2,9 +2,10 @@
 
 Each child (granian's WSGI server with its worker processes, granian's ASGI server for WebSockets, the task
 worker, the clock) runs in its own session and process group, so that:
-- a Ctrl-C in the terminal (which the terminal, and make, send to the whole foreground process group) reaches
-  only the supervisor, which then stops the children in order: SIGTERM to each child, time to finish, then
-  SIGTERM and at last SIGKILL to whatever is left in its group, so that no worker is left behind holding a port;
+- a Ctrl-C in the terminal (which the terminal sends to the whole foreground process group: under make, make
+  too, see own_terminal_job) reaches only the supervisor, which then stops the children in order: SIGTERM to
+  each child, time to finish, then SIGTERM and at last SIGKILL to whatever is left in its group, so that no
+  worker is left behind holding a port;
 - a child that dies is restarted on its own, after its leftovers (granian's orphaned workers) are killed, while
   the others go on serving. The delay doubles with each quick death (from `first_delay` to `max_delay`) and is
   forgotten once the child has run `stable_seconds`. A child that dies `give_up_after` times in a row, each
@@ -12,8 +13,8 @@ worker, the clock) runs in its own session and process group, so that:
   error (a bad setting, a missing migration): the supervisor then stops everything and exits with 1 rather
   than restarting it forever. Once a child has run stably it is never given up.
 
-Every death and restart is written to standard error with the exit code. Linux is assumed (process groups,
-/proc to find the members of a group, the parent-death signal).
+Every death and restart is written to standard error with the exit code. Made for Linux (/proc to find the
+members of a group, the parent-death signal); elsewhere a group is only known to be empty or not.
 """
 
 from __future__ import annotations
@@ -48,7 +49,15 @@ def describe_exit(code: int | None) -> str:
 
 
 def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group, from /proc."""
+    """Live (not zombie) processes of a process group, from /proc (elsewhere: the group, if it has any)."""
+    if not os.path.isdir("/proc/self"):
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return []
+        except PermissionError:
+            pass
+        return [pgid]
     members = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
