@@ -275,7 +275,7 @@ class Load(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        with httpx.Client(timeout=5) as client:
+        with httpx.Client(timeout=15) as client:  # generous: the machine may be busy, only refusals count
             while not self.done.is_set() and len(self.results) < self.limit:
                 phase = self.phase
                 try:
