@@ -420,3 +420,54 @@ sys.exit(1)
     assert messages.count("restarting it in 0.05 s") == 5
     assert "giving up" not in messages
     assert not group_members(supervisor.children[0].pid)
+
+
+def supervise_in_a_process(tmp_path: Path, child_body: str, **options) -> subprocess.Popen:
+    """A Supervisor of one child (the script `child_body`) in a process of its own."""
+    child = script(tmp_path, child_body)
+    code = (
+        "import sys; from ustaz.supervisor import Supervisor; "
+        f"sys.exit(Supervisor([('stubborn', {child!r})], **{options!r}).run())"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)  # noqa: S603
+
+
+# A child that ignores SIGTERM and starts a grandchild that ignores it too; each writes its pid when ready.
+STUBBORN = """
+import os, signal, subprocess, sys, time
+from pathlib import Path
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+here = Path(__file__).parent
+if len(sys.argv) == 1:
+    subprocess.Popen([sys.executable, __file__, "grandchild"])
+    name = "child.pid"
+else:
+    name = "grandchild.pid"
+(here / (name + ".tmp")).write_text(str(os.getpid()))
+(here / (name + ".tmp")).rename(here / name)
+while True:
+    time.sleep(1)
+"""
+
+
+def pids_written(tmp_path: Path) -> list[int] | None:
+    files = [tmp_path / "child.pid", tmp_path / "grandchild.pid"]
+    return [int(path.read_text()) for path in files] if all(path.exists() for path in files) else None
+
+
+def test_what_will_not_stop_is_killed_after_the_timeout_grandchildren_too(tmp_path):
+    supervisor = supervise_in_a_process(tmp_path, STUBBORN, stop_timeout=1.0)
+    pids = wait_for("the child and the grandchild", lambda: pids_written(tmp_path))
+    supervisor.send_signal(signal.SIGINT)
+    assert supervisor.wait(timeout=60) == 0
+    assert not set(pids) & process_table().keys()
+    assert "would not stop" not in supervisor.stderr.read()
+
+
+def test_children_stop_when_the_supervisor_itself_is_killed(tmp_path):
+    supervisor = supervise_in_a_process(tmp_path, "import time\nopen(__file__ + '.ready', 'w').close()\ntime.sleep(60)")
+    wait_for("the child", lambda: Path(str(tmp_path / "child.py") + ".ready").exists())
+    [child] = [pid for pid, info in process_table().items() if info["ppid"] == supervisor.pid]
+    supervisor.kill()
+    supervisor.wait()
+    wait_for("the child to get the parent-death signal", lambda: child not in process_table(), timeout=30)
