@@ -77,3 +77,13 @@ def test_a_bad_trusted_proxy_stops_the_start_with_its_name(tmp_path, value):
     )
     assert result.returncode != 0
     assert f"USTAZ_TRUSTED_PROXIES: '{value}'" in result.stderr
+
+
+def test_the_deploy_check_warns_behind_a_proxy_with_no_proxy_trusted(settings):
+    from ustaz.core.checks import trusted_proxies_named_behind_a_proxy
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    assert [warning.id for warning in trusted_proxies_named_behind_a_proxy(None)] == ["ustaz.W001"]
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    assert trusted_proxies_named_behind_a_proxy(None) == []
