@@ -294,6 +294,14 @@ def test_each_child_killed_is_restarted_while_the_platform_answers(platform):
     load = Load(platform["base"])
     load.start()
     try:
+        # One of the web server's workers killed: granian replaces it itself, the server and its port stay.
+        web = children(supervisor)["web server"]
+        workers = descendants(web)
+        load.phase = "web worker"
+        os.kill(min(workers), signal.SIGKILL)
+        wait_for("granian to replace its worker", lambda: len(descendants(web) - workers) == 1)
+        assert children(supervisor)["web server"] == web
+        wait_for("the pages to answer with the new worker", lambda: health(platform["base"]))
         for name in ["web server", "WebSocket server", "task worker", "clock"]:
             before = children(supervisor)
             old = before[name]
