@@ -378,6 +378,7 @@ def test_a_taken_port_is_refused_before_anything_starts(tmp_path):
                 [sys.executable, "-m", "ustaz", command],
                 env=env,
                 cwd=ROOT,
+                stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
                 timeout=120,
