@@ -8,12 +8,14 @@ instead be read from a file named by <NAME>_FILE (for container secrets).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +68,15 @@ CSRF_TRUSTED_ORIGINS = envlist("USTAZ_CSRF_TRUSTED_ORIGINS", "")
 if envbool("USTAZ_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated); empty:
+# nobody's, the client is REMOTE_ADDR (ustaz.core.addresses.client_address). A bad entry stops the start.
+TRUSTED_PROXIES = envlist("USTAZ_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        message = f"USTAZ_TRUSTED_PROXIES: {_proxy!r} is not an address or a network ({_error})"
+        raise ImproperlyConfigured(message) from None
 
 INSTALLED_APPS = [
     "ustaz.core",

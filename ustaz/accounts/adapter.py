@@ -1,9 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ustaz.core.addresses import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,6 +14,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts are issued by the academic office or the ICT centre (§2.3); applicants' self-service
         # registration is opened by the admissions area.
         return False
+
+    def get_client_ip(self, request):
+        # allauth's rate limits (failed logins per address) count the client, not the reverse proxy.
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def get_password_change_redirect_url(self, request):
         from django.urls import reverse

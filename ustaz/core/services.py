@@ -5,13 +5,13 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from .addresses import client_address
 from .models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, through the trusted proxies only (see addresses.client_address)."""
+    return client_address(request)
 
 
 def audit_record(

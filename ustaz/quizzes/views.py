@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Discipline
+from ustaz.core.addresses import client_address
 from ustaz.core.files import serve_private_file
 
 from . import access, importers, selectors, services
@@ -37,7 +38,7 @@ TF_CHOICES = [("true", gettext_lazy("true")), ("false", gettext_lazy("false"))]
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def _session(request: HttpRequest) -> str:

@@ -39,6 +39,7 @@ def test_the_deploy_check_passes_with_production_settings(tmp_path):
         "USTAZ_ALLOWED_HOSTS": "ustaz.example.kz",
         "USTAZ_SECURE": "1",
         "USTAZ_BEHIND_PROXY": "1",
+        "USTAZ_TRUSTED_PROXIES": "10.0.0.0/24",
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
