@@ -279,6 +279,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("USTAZ_LOGIN_RATE", "30/m/ip,5/5m/key"),
     "login": env("USTAZ_LOGIN_ATTEMPT_RATE", "300/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
+    # Applicants' self-registration: per address (a school's computer class shares one) and per e-mail.
+    "applicant_register": env("USTAZ_REGISTER_RATE", "20/h/ip,3/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ustaz"
