@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ustaz.accounts.middleware.UserLanguageMiddleware",
+    "ustaz.core.middleware.RejectNulCharactersMiddleware",
     "ustaz.accounts.middleware.UserTimezoneMiddleware",
     "ustaz.accounts.middleware.AccountPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",

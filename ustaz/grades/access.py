@@ -36,14 +36,12 @@ def can_decide_appeals(user: User) -> bool:
 
 
 def get_transcript_student_for(user: User, student_pk: int | None) -> User:
-    """Whose transcript a person may download: their own when they are a student with a record; any student's
-    (with a record) for the academic office. Anybody else (an applicant, a teacher) gets 403; a person with
-    no record is 404 to the office."""
+    """Whose transcript a person may download: their own when they have a student record; any student's (with
+    a record) for the academic office. Anybody else (an applicant, a teacher) gets 403; a person with no
+    record is 404 to the office."""
     if student_pk is None:
-        if not (user.is_authenticated and user.has_role(Role.STUDENT)):
+        if not (user.is_authenticated and StudentRecord.objects.filter(student=user).exists()):
             raise PermissionDenied
-        if not StudentRecord.objects.filter(student=user).exists():
-            raise Http404
         return user
     if not academics_access.can_manage_structure(user):
         raise PermissionDenied

@@ -13,7 +13,7 @@ def test_only_a_student_with_a_record_downloads_their_transcript(as_user, studen
     assert as_user(student).get("/transcript.pdf").status_code == 200
     assert as_user(applicant).get("/transcript.pdf").status_code == 403
     assert as_user(teacher).get("/transcript.pdf").status_code == 403
-    assert as_user(no_record).get("/transcript.pdf").status_code == 404
+    assert as_user(no_record).get("/transcript.pdf").status_code == 403
     assert as_user(office).get(f"/people/{student.pk}/transcript.pdf").status_code == 200
     assert as_user(office).get(f"/people/{applicant.pk}/transcript.pdf").status_code == 404
     assert as_user(teacher).get(f"/people/{student.pk}/transcript.pdf").status_code == 403
