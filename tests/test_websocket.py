@@ -68,3 +68,20 @@ async def foreign_origin() -> None:
     )
     connected, _code = await communicator.connect()
     assert not connected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_with_an_unchanged_one_time_password_is_refused():
+    user = UserFactory(roles=",student,", must_change_password=True)
+    assert run(policy_refused, session_cookie(user)) == 4403
+
+
+async def policy_refused(cookie: str) -> int:
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/ping/",
+        headers=[(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")],
+    )
+    connected, code = await communicator.connect()
+    await database_sync_to_async(connections.close_all)()
+    return None if connected else code

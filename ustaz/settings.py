@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ustaz.accounts.middleware.UserLanguageMiddleware",
+    "ustaz.core.middleware.RejectNulCharactersMiddleware",
     "ustaz.accounts.middleware.UserTimezoneMiddleware",
     "ustaz.accounts.middleware.AccountPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -290,6 +291,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("USTAZ_LOGIN_RATE", "30/m/ip,5/5m/key"),
     "login": env("USTAZ_LOGIN_ATTEMPT_RATE", "300/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
+    # Applicants' self-registration: per address (a school's computer class shares one) and per e-mail.
+    "applicant_register": env("USTAZ_REGISTER_RATE", "20/h/ip,3/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ustaz"

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from . import access
 
 
 class UserLanguageMiddleware:
@@ -57,14 +58,45 @@ class AccountPolicyMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
-            if user.must_change_password:
+            step = access.account_policy_step(user)
+            if step == access.CHANGE_PASSWORD:
                 change_url = reverse("account_change_password")
                 if request.path != change_url:
                     return redirect(change_url)
-            elif settings.MFA_REQUIRED_FOR_STAFF and user.is_staff_role:
-                if not request.path.startswith("/accounts/2fa/"):
-                    from allauth.mfa.models import Authenticator
-
-                    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                        return redirect("mfa_activate_totp")
+            elif step == access.ACTIVATE_TOTP and not request.path.startswith("/accounts/2fa/"):
+                return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+# A WebSocket refused because the account must first change its password or turn on TOTP: the page reloads,
+# and the page's own policy sends the person where they must go.
+POLICY_CLOSE_CODE = 4403
+
+
+class AccountPolicySocketMiddleware:
+    """The account policy for every WebSocket: a connection of an account with a pending step (see
+    access.account_policy_step) is refused with close code 4403 before any consumer sees it. Runs inside
+    Channels' AuthMiddlewareStack (scope["user"] is resolved)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            from channels.db import database_sync_to_async
+
+            user = scope.get("user")
+            if user is not None and user.is_authenticated:
+                if await database_sync_to_async(access.account_policy_step)(user):
+                    message = await receive()
+                    if message["type"] == "websocket.connect":
+                        await send({"type": "websocket.close", "code": POLICY_CLOSE_CODE})
+                    return None
+        return await self.inner(scope, receive, send)
+
+
+def websocket_stack(inner):
+    """Sessions and the user, then the account policy, then the routes: what every WebSocket goes through."""
+    from channels.auth import AuthMiddlewareStack
+
+    return AuthMiddlewareStack(AccountPolicySocketMiddleware(inner))

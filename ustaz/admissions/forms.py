@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ustaz.accounts.models import User, time_zone_choices
+from ustaz.accounts.models import time_zone_choices
 from ustaz.core.forms import BootstrapFormMixin
 
 from .models import Application
@@ -18,10 +17,9 @@ class RegisterForm(BootstrapFormMixin, forms.Form):
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, min_length=10)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail exists: log in, or reset its password."))
-        return email
+        # Whether an account has this address is not said here (that would let anyone probe addresses): the
+        # answer is the same page, and the owner of an existing account is told by e-mail.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_password(self):
         password = self.cleaned_data["password"]

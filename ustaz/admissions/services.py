@@ -4,15 +4,16 @@ kept with who, when and why."""
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.accounts.iin import validate_iin
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 from ustaz.core.sniff import HEAD_BYTES, IMAGE, PDF, sniff
 from ustaz.notifications import services as notifications
 
@@ -27,6 +28,48 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 def _record(application: Application, new: str, by: User | None, reason: str = "") -> None:
     StatusChange.objects.create(application=application, old=application.status, new=new, by=by, reason=reason)
     application.status = new
+
+
+def applicant_register(
+    *, email: str, first_name: str, last_name: str, password: str, language: str
+) -> tuple[User | None, bool]:
+    """An applicant's own account, unverified; returns (user, created). When an account already has the
+    address (made earlier, or by a request at the same moment) nothing is made and that account is returned
+    with created=False, so that the caller answers both cases alike and tells the owner by e-mail."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        existing = _account_with_email(email)
+        if existing is not None:
+            make_password(password)  # as long as a new account takes: the time does not tell either
+            return existing, False
+        user = User(
+            username=email,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            roles=User.encode_roles({Role.APPLICANT}),
+            language=language,
+        )
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+                from allauth.account.models import EmailAddress
+
+                EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        except IntegrityError:  # registered by another request at the same moment
+            existing = None
+        else:
+            return user, True
+    # The other request's account (None only if it was rolled back meanwhile: nothing to tell anyone).
+    return _account_with_email(email), False
+
+
+def _account_with_email(email: str) -> User | None:
+    return (
+        User.objects.filter(email__iexact=email).order_by("pk").first()
+        or User.objects.filter(username__iexact=email).order_by("pk").first()
+    )
 
 
 @transaction.atomic

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,31 +31,39 @@ def _email_verified(user: User) -> bool:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """An applicant's own account (no staff needed); the e-mail is verified by a link before applying."""
+    """An applicant's own account (no staff needed); the e-mail is verified by a link before applying.
+
+    The answer is the same whether or not an account has the address (the owner of an existing one is told by
+    e-mail instead), and attempts are limited per address and per e-mail (USTAZ_REGISTER_RATE)."""
     if request.user.is_authenticated:
         return redirect("admissions:home")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from allauth.account.models import EmailAddress
+        from allauth.core import ratelimit
 
         data = form.cleaned_data
-        with transaction.atomic():
-            user = User(
-                username=data["email"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                roles=User.encode_roles({Role.APPLICANT}),
-                language=translation.get_language() or "kk",
+        if not ratelimit.consume(request, action="applicant_register", key=data["email"]):
+            form.add_error(
+                None, _("Too many attempts to register from this address or with this e-mail: try again later.")
             )
-            user.set_password(data["password"])
-            user.save()
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-        _send_verification(request, user)
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(request, _("Almost there: open the link we sent to %(email)s.") % {"email": user.email})
-        return redirect("admissions:home")
+            return render(request, "admissions/register.html", {"form": form}, status=429)
+        user, created = services.applicant_register(
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            password=data["password"],
+            language=translation.get_language() or "kk",
+        )
+        if created:
+            _send_verification(request, user)
+        elif user is not None:
+            _send_already_registered(user)
+        return redirect("admissions:register_sent")
     return render(request, "admissions/register.html", {"form": form})
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "admissions/register_sent.html")
 
 
 def _send_verification(request: HttpRequest, user: User) -> None:
@@ -68,6 +74,25 @@ def _send_verification(request: HttpRequest, user: User) -> None:
             subject=_("Ustaz: confirm your e-mail"),
             message=_("Open this link to confirm your e-mail and go on with your application:\n\n%(link)s\n")
             % {"link": link},
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+def _send_already_registered(user: User) -> None:
+    """Someone registered with the address of an existing account: its owner is told, in their language."""
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(user.language or None):
+        body = _(
+            "Someone tried to make an applicant's account at Ustaz with your e-mail address, but you already have "
+            "an account. If it was you, log in, or choose a new password if you have forgotten it. If it was not "
+            "you, ignore this letter: nothing has changed in your account."
+        )
+        login_line = f"{_('Log in')}: {site}{reverse('account_login')}"
+        reset_line = f"{_('Forgot your password?')} {site}{reverse('account_reset_password')}"
+        send_mail(
+            subject=_("Ustaz: someone tried to register with your e-mail"),
+            message=f"{body}\n\n{login_line}\n\n{reset_line}\n",
             from_email=None,
             recipient_list=[user.email],
         )

@@ -11,13 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ustaz.academics import access as academics_access
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 
 from .models import Assignment, Submission, SubmissionFile, Upload
 
 
 def can_review(user: User, course) -> bool:
     return academics_access.can_edit_course_content(user, course)
+
+
+def can_open_review_queue(user: User) -> bool:
+    """The queue of work waiting for review lists the courses a person teaches: a teachers' page."""
+    return user.is_authenticated and user.has_role(Role.TEACHER)
 
 
 def get_assignment_for(user: User, pk: int, assignment_pk: int) -> Assignment:

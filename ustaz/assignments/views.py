@@ -33,6 +33,7 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             "assignments": selectors.course_assignments(course),
             "can_manage": access.can_review(request.user, course),
+            "can_open_queue": access.can_open_review_queue(request.user),
             "now": timezone.now(),
         },
     )
@@ -79,6 +80,10 @@ def edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
 @login_required
 def assignment(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = access.get_assignment_for(request.user, pk, assignment_pk)
+    return _assignment_page(request, assignment, SubmitForm())
+
+
+def _assignment_page(request: HttpRequest, assignment: Assignment, form: SubmitForm, status: int = 200) -> HttpResponse:
     context = {
         "course": assignment.course,
         "assignment": assignment,
@@ -93,7 +98,7 @@ def assignment(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespons
                 "versions": selectors.student_versions(assignment, request.user),
                 "state": services.submit_state(assignment, request.user),
                 "state_message": services.state_message(services.submit_state(assignment, request.user)),
-                "form": SubmitForm(),
+                "form": form,
                 "accept_labels": [CATEGORY_LABELS[c] for c in assignment.accepts],
                 "limit_mb": limit_bytes(assignment) // (1024 * 1024),
                 "chunk_bytes": min(limit_bytes(assignment), settings.ASSIGNMENT_UPLOAD_CHUNK_MB * 1024 * 1024),
@@ -106,7 +111,7 @@ def assignment(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespons
                 },
             }
         )
-    return render(request, "assignments/assignment.html", context)
+    return render(request, "assignments/assignment.html", context, status=status)
 
 
 @login_required
@@ -116,7 +121,9 @@ def submit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     if not assignment.course.is_enrolled:
         raise PermissionDenied
     form = SubmitForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # The page again with what was typed and why it was refused (a NUL character, say): nothing is lost.
+        return _assignment_page(request, assignment, form, status=400)
     try:
         submission = services.submission_submit(
             assignment=assignment, student=request.user, text=form.cleaned_data["text"], upload_ids=form.upload_ids()
@@ -291,4 +298,6 @@ def comment(request: HttpRequest, file_pk: int) -> JsonResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    if not access.can_open_review_queue(request.user):
+        raise PermissionDenied
     return render(request, "assignments/queue.html", {"submissions": selectors.review_queue(request.user)})

@@ -16,11 +16,13 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ustaz.accounts import access as accounts_access
 from ustaz.accounts.models import User
 
 from . import access, selectors, services
@@ -28,6 +30,8 @@ from .models import Room
 
 log = logging.getLogger(__name__)
 BATCH = 200
+# Actions that change something: each is checked against the account policy first.
+WRITES = frozenset({"send", "read", "delete", "mute"})
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -67,34 +71,60 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- from the client ---------------------------------------------------------------------------------
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # A frame that is not JSON text (binary, broken JSON) gets an error frame; the connection stays.
+        try:
+            content = await self.decode_json(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if content is None:
+            with translation.override(self.language):
+                await self.send_json({"type": "error", "message": _("The request could not be read.")})
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
-        handler = {
-            "send": self.on_send,
-            "sync": self.on_sync,
-            "read": self.on_read,
-            "delete": self.on_delete,
-            "mute": self.on_mute,
-        }.get(kind)
+        handler = (
+            {
+                "send": self.on_send,
+                "sync": self.on_sync,
+                "read": self.on_read,
+                "delete": self.on_delete,
+                "mute": self.on_mute,
+            }.get(kind)
+            if isinstance(kind, str)
+            else None
+        )
+        client_id = content.get("client_id") if isinstance(content, dict) else None
         with translation.override(self.language):
             if handler is None:
                 await self.send_json({"type": "error", "message": _("The request could not be read.")})
                 return
             try:
+                if kind in WRITES:
+                    await self.check_account_policy()
                 await handler(content)
             except (ValidationError, PermissionDenied) as error:
                 message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                await self.send_json({"type": "error", "client_id": client_id, "message": message or _("Not allowed.")})
+            except (TypeError, ValueError, KeyError, OverflowError, ObjectDoesNotExist, DataError):
+                # A frame with wrong types, a number out of range, or naming a message or person that is not
+                # there: an error frame, and the connection goes on.
                 await self.send_json(
-                    {"type": "error", "client_id": content.get("client_id"), "message": message or _("Not allowed.")}
+                    {"type": "error", "client_id": client_id, "message": _("The request could not be read.")}
                 )
-            except (TypeError, ValueError, KeyError):
-                await self.send_json(
-                    {
-                        "type": "error",
-                        "client_id": content.get("client_id"),
-                        "message": _("The request could not be read."),
-                    }
-                )
+
+    async def check_account_policy(self) -> None:
+        """The account policy again before each write: an open connection outlives a password reset."""
+        step = await database_sync_to_async(self._policy_step)()
+        if step == accounts_access.CHANGE_PASSWORD:
+            raise PermissionDenied(_("Change your one-time password first: reload the page."))
+        if step is not None:
+            raise PermissionDenied(_("Turn on two-factor authentication first: reload the page."))
+
+    def _policy_step(self) -> str | None:
+        return accounts_access.account_policy_step(User.objects.get(pk=self.user.pk))
 
     async def on_send(self, content):
         if not self.can_write:
@@ -124,6 +154,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await database_sync_to_async(services.message_delete)(room=self.room, seq=int(content["seq"]), by=self.user)
 
     async def on_mute(self, content):
+        if isinstance(content["user"], bool) or isinstance(content.get("minutes"), bool):
+            raise TypeError
         target = await database_sync_to_async(User.objects.get)(pk=int(content["user"]))
         await database_sync_to_async(services.mute)(
             room=self.room, user=target, by=self.user, minutes=int(content.get("minutes", 60))

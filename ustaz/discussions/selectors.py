@@ -47,6 +47,12 @@ def deleted_seqs(room: Room, upto: int, window: int = 500) -> list[int]:
     )
 
 
+def direct_room_between(user: User, other: User) -> Room | None:
+    """The two people's conversation if it has been started (opening the page does not start one)."""
+    low, high = sorted([user.pk, other.pk])
+    return Room.objects.filter(kind=RoomKind.DIRECT, user_low_id=low, user_high_id=high).first()
+
+
 def read_state(room: Room, user: User) -> ReadState | None:
     return ReadState.objects.filter(room=room, user=user).first()
 

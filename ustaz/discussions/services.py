@@ -133,6 +133,8 @@ def message_post(
             return existing, False
     if not body and not attachment_ids:
         raise ValidationError(_("Write a message or attach a file."))
+    if "\x00" in body:  # PostgreSQL cannot store it; refused as Django's forms refuse it
+        raise ValidationError(_("Null characters are not allowed."))
     if len(body) > MAX_BODY:
         raise ValidationError(_("A message is at most %(count)d characters.") % {"count": MAX_BODY})
     if _muted(room, author):

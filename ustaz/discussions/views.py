@@ -43,10 +43,17 @@ def group_room(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 
 @login_required
 def direct(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """A conversation with one person: opened when it exists; started only by a POST (a link followed by a
+    crawler or a prefetch makes nothing), from a page with the button that starts it."""
     other = get_object_or_404(User, pk=user_pk)
     if not access.can_message(request.user, other):
         raise Http404
-    return redirect("discussions:room", pk=services.direct_room(request.user, other).pk)
+    if request.method == "POST":
+        return redirect("discussions:room", pk=services.direct_room(request.user, other).pk)
+    existing = selectors.direct_room_between(request.user, other)
+    if existing is not None:
+        return redirect("discussions:room", pk=existing.pk)
+    return render(request, "discussions/direct_start.html", {"other": other})
 
 
 @login_required

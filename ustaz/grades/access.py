@@ -4,9 +4,10 @@ a student only their own row."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from ustaz.academics import access as academics_access
-from ustaz.academics.models import Course
+from ustaz.academics.models import Course, StudentRecord
 from ustaz.accounts.models import Role, User
 
 
@@ -32,3 +33,19 @@ def get_journal_course_for(user: User, pk: int, *, edit: bool = False) -> Course
 
 def can_decide_appeals(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)
+
+
+def get_transcript_student_for(user: User, student_pk: int | None) -> User:
+    """Whose transcript a person may download: their own when they have a student record; any student's (with
+    a record) for the academic office. Anybody else (an applicant, a teacher) gets 403; a person with no
+    record is 404 to the office."""
+    if student_pk is None:
+        if not (user.is_authenticated and StudentRecord.objects.filter(student=user).exists()):
+            raise PermissionDenied
+        return user
+    if not academics_access.can_manage_structure(user):
+        raise PermissionDenied
+    try:
+        return StudentRecord.objects.select_related("student").get(student_id=student_pk).student
+    except StudentRecord.DoesNotExist:
+        raise Http404 from None

@@ -328,12 +328,7 @@ def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
 def transcript(request: HttpRequest, student_pk: int | None = None) -> HttpResponse:
     """The transcript as PDF: a student's own, or any student's for the academic office; in the language
     asked for (?language=kk|ru|en), else the reader's."""
-    if student_pk is None:
-        student = request.user
-    else:
-        if not academics_access.can_manage_structure(request.user):
-            raise PermissionDenied
-        student = get_object_or_404(User, pk=student_pk)
+    student = access.get_transcript_student_for(request.user, student_pk)
     language = request.GET.get("language")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language()

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import time
 import xml.etree.ElementTree as ET  # noqa: S405 - parses answers of the configured BigBlueButton server only
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ def jwt_decode(token: str, secret: str) -> dict:
     """The payload of an HS256 token signed with the secret and not expired; ValueError otherwise."""
     try:
         header, body, signature = token.split(".")
-        if json.loads(_b64url_decode(header)).get("alg") != "HS256":
+        head = json.loads(_b64url_decode(header))
+        if not isinstance(head, dict) or head.get("alg") != "HS256":
             raise ValueError("unexpected algorithm")
         expected = hmac.new(secret.encode(), f"{header}.{body}".encode(), hashlib.sha256).digest()
         if not hmac.compare_digest(expected, _b64url_decode(signature)):
@@ -61,8 +63,14 @@ def jwt_decode(token: str, secret: str) -> dict:
         raise ValueError(f"invalid token: {error}") from error
     if not isinstance(payload, dict):
         raise ValueError("invalid token: payload is not an object")
-    if "exp" in payload and float(payload["exp"]) < time.time():
-        raise ValueError("token expired")
+    if "exp" in payload:
+        # A signed token may still carry any JSON: the expiry must be a finite number of seconds, else the
+        # token is refused (None, a string or NaN would otherwise fail later or never expire).
+        expires = payload["exp"]
+        if isinstance(expires, bool) or not isinstance(expires, int | float) or not math.isfinite(expires):
+            raise ValueError("invalid token: exp is not a number")
+        if expires < time.time():
+            raise ValueError("token expired")
     return payload
 
 

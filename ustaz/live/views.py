@@ -280,7 +280,8 @@ def bbb_recording_ready(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         payload = providers.jwt_decode(request.POST.get("signed_parameters", ""), settings.BBB_SECRET)
-    except ValueError:
+    except ValueError as error:
+        log.warning("BigBlueButton recording-ready callback refused: %s", error)
         return HttpResponseBadRequest("invalid signed_parameters", content_type="text/plain")
     live_class = LiveClass.objects.filter(meeting_id=str(payload.get("meeting_id", ""))).first()
     if live_class is None:

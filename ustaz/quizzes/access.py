@@ -12,7 +12,7 @@ from django.http import Http404
 
 from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course
-from ustaz.accounts.models import User
+from ustaz.accounts.models import Role, User
 
 from .models import Attempt, Bank, Test
 
@@ -22,6 +22,11 @@ def can_manage_bank(user: User, bank: Bank) -> bool:
         academics_access.can_manage_structure(user)
         or Course.objects.filter(discipline_id=bank.discipline_id, teachers=user).exists()
     )
+
+
+def can_open_essay_queue(user: User) -> bool:
+    """The essays waiting for a grade in the tests of the courses a person teaches: a teachers' page."""
+    return user.is_authenticated and user.has_role(Role.TEACHER)
 
 
 def get_bank_for(user: User, pk: int) -> Bank:

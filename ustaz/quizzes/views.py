@@ -260,6 +260,7 @@ def course_tests(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             "tests": list(Test.objects.filter(course=course).order_by("opens_at", "pk")),
             "can_manage": academics_access.can_edit_course_content(request.user, course),
+            "can_open_essays": access.can_open_essay_queue(request.user),
         },
     )
 
@@ -440,6 +441,8 @@ def review(request: HttpRequest, attempt_pk: int) -> HttpResponse:
 @login_required
 def essays(request: HttpRequest) -> HttpResponse:
     """Attempts waiting for an essay to be graded, in the tests of the courses the person teaches, oldest first."""
+    if not access.can_open_essay_queue(request.user):
+        raise PermissionDenied
     return render(request, "quizzes/essays.html", {"attempts": selectors.essay_queue(request.user)})
 
 

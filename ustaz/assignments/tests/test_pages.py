@@ -206,7 +206,7 @@ def test_the_queue_is_oldest_first_and_only_latest_unreviewed(
     assert reverse("assignments:submission", args=[newest.pk]) in page
     assert reverse("assignments:submission", args=[old.pk]) in page
     assert reverse("assignments:submission", args=[done.pk]) not in page
-    assert as_user(student).get(reverse("assignments:queue")).content.decode().count("<tr>") == 2  # head + empty
+    assert as_user(student).get(reverse("assignments:queue")).status_code == 403  # a teachers' page
 
 
 def test_handing_in_tells_the_teachers_and_due_soon_tells_who_has_not(course, teacher, student):

@@ -109,10 +109,11 @@ def test_who_may_write_to_whom(as_user, course, teacher, student, other_student,
     allowed = [(student, teacher), (teacher, student), (student, office), (office, other_student), (teacher, office)]
     refused = [(student, classmate), (student, other_teacher), (other_student, teacher), (student, student)]
     for user, other in allowed:
-        response = as_user(user).get(reverse("discussions:direct", args=[other.pk]))
+        response = as_user(user).post(reverse("discussions:direct", args=[other.pk]))
         assert response.status_code == 302, (user, other)
     for user, other in refused:
         assert as_user(user).get(reverse("discussions:direct", args=[other.pk])).status_code == 404, (user, other)
+        assert as_user(user).post(reverse("discussions:direct", args=[other.pk])).status_code == 404, (user, other)
     # The same pair shares one room, whoever starts it; a third person cannot open it.
     low, high = sorted([student.pk, teacher.pk])
     room = Room.objects.get(kind=RoomKind.DIRECT, user_low=low, user_high=high)

@@ -219,6 +219,11 @@ function connect() {
     }
   });
   socket.addEventListener("close", (event) => {
+    if (event.code === 4403) {
+      // The account must first change its password or turn on two-factor authentication: the page says so.
+      window.location.reload();
+      return;
+    }
     if (event.code === 4404 || event.code === 4401) {
       setStatus(T.noAccess, "danger");
       return;
