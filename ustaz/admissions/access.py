@@ -65,16 +65,17 @@ def reviewable(user: User) -> Q:
     return Q(pk__in=[])
 
 
+def sits_on_commission(user: User, campaign: Campaign) -> bool:
+    """A member of this campaign's admission commission: the role and a seat (either alone is not enough)."""
+    return user.has_role(Role.ADMISSION_COMMISSION) and campaign.commission.filter(pk=user.pk).exists()
+
+
 def can_check(user: User, application: Application) -> bool:
     """Documents are checked, and applications returned or marked checked, by the campaign's commission and the
     office (the rector reads them)."""
     if is_office(user):
         return True
-    return (
-        user.has_role(Role.ADMISSION_COMMISSION)
-        and application.status != Status.DRAFT
-        and application.offer.campaign.commission.filter(pk=user.pk).exists()
-    )
+    return application.status != Status.DRAFT and sits_on_commission(user, application.offer.campaign)
 
 
 def get_application_for_review(user: User, pk: int) -> Application:

@@ -21,7 +21,7 @@ from testkit import admission as kit
 from testkit.factories import ProgrammeFactory, UserFactory
 from ustaz.accounts.iin import make_iin
 from ustaz.accounts.models import User
-from ustaz.admissions import services
+from ustaz.admissions import access, exams, services
 from ustaz.admissions.models import Campaign, Offer
 from ustaz.grades import services as grades_services
 from ustaz.grades.models import Appeal, AppealStatus, GradeSource
@@ -141,7 +141,12 @@ def test_a_seat_on_the_commission_without_the_role_reads_nothing(as_user, offer,
     seated = UserFactory(roles=",teacher,")
     offer.campaign.commission.add(seated)
     application = kit.checked_application(offer, by=office)
-    assert as_user(seated).get(reverse("admissions:review", args=[application.pk])).status_code == 404
+    exam = kit.exam(offer, format="online")
+    client = as_user(seated)
+    assert client.get(reverse("admissions:review", args=[application.pk])).status_code == 404
+    assert client.get(reverse("admissions:exam", args=[exam.pk])).status_code == 404
+    assert client.post(reverse("admissions:exam_join", args=[exam.pk])).status_code == 404  # not as a moderator
+    assert not exams.can_score(seated, exam) and not access.can_check(seated, application)
 
 
 def test_the_migration_splits_the_commission_role_by_what_each_holder_did(offer, appeal, office):
