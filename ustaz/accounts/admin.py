@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.core.admin import RoleModelAdmin
+from ustaz.core.models import AuditAction
+from ustaz.core.services import audit_record
 
 from . import access
 from .models import User
@@ -44,6 +46,20 @@ class UserAdmin(RoleModelAdmin):
         if obj is None:
             return super().has_change_permission(request)
         return super().has_change_permission(request, obj) and access.can_manage_person(request.user, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            person = self.get_object(request, object_id)
+            if person is not None and not access.can_manage_person(request.user, person):
+                # Recorded here, before the admin's own transaction that its refusal rolls back.
+                audit_record(
+                    action=AuditAction.ACCOUNT_CHANGE_REFUSED,
+                    actor=request.user,
+                    target=person,
+                    request=request,
+                    details={"attempt": "admin"},
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # The rule again on the stored row (the form's instance carries the roles it was loaded with).

@@ -270,6 +270,7 @@ def test_the_admin_refuses_changes_to_an_administrator_by_others(request, person
     page = client.get(url)
     assert page.status_code == 200 and not page.context["has_change_permission"]  # shown read-only
     assert client.post(url, _admin_form(administrator, **changes)).status_code == 403
+    assert _refused(request.getfixturevalue(persona)) == [{"attempt": "admin"}]
     stored = User.objects.get(pk=administrator.pk)
     assert (stored.email, stored.is_active, stored.username) == (
         administrator.email,
