@@ -31,7 +31,7 @@ def test_from_registration_to_the_first_login_as_a_student(browser, live_server,
         opens_on=today - datetime.timedelta(days=3),
         closes_on=today + datetime.timedelta(days=30),
     )
-    member = UserFactory(roles=",commission_member,", first_name="Сәуле", last_name="Жұмабаева", language="en")
+    member = UserFactory(roles=",admission_commission,", first_name="Сәуле", last_name="Жұмабаева", language="en")
     campaign.commission.add(member)
     office = UserFactory(roles=",academic_office,", first_name="Гүлнар", last_name="Омарова", language="en")
     rector = UserFactory(roles=",rector,", first_name="Нұрлан", last_name="Сәтбаев", language="en")

@@ -230,7 +230,7 @@ def test_admission_pages_are_fully_translated(browser, live_server, language):
 
     sources = english_source_strings()
     today = timezone.localdate()
-    member = UserFactory(roles=",commission_member,", username="member1")
+    member = UserFactory(roles=",admission_commission,", username="member1")
     office = UserFactory(roles=",academic_office,", username="office1")
     rector = UserFactory(roles=",rector,", username="rector1")
     campaign = Campaign.objects.create(

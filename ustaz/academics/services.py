@@ -106,6 +106,8 @@ def students_import(
         content=content,
         default_roles=frozenset({Role.STUDENT}),
         required=("last_name", "first_name", "iin", "dlt_basis"),
+        issued_by=issued_by,
+        request=request,
     )
     errors = list(prepared.errors)
     lookups = {

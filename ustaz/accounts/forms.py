@@ -34,6 +34,10 @@ class IssueAccountForm(BootstrapFormMixin, forms.Form):
     )
     send_email = forms.BooleanField(label=_("Send the login and password by e-mail"), required=False)
 
+    def __init__(self, *args, grantable: frozenset[str] = frozenset(Role.values), **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_only(self.fields["roles"], grantable)
+
 
 class ImportAccountsForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("File (.csv or .xlsx)"))
@@ -51,3 +55,13 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 class RoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, grantable: frozenset[str] = frozenset(Role.values), **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_only(self.fields["role"], grantable)
+
+
+def _offer_only(field: forms.ChoiceField, grantable: frozenset[str]) -> None:
+    # Only the roles this user may grant are offered; any known role is accepted so that the service
+    # refuses (and audits) a forged one instead of the form hiding the attempt.
+    field.widget.choices = [(value, label) for value, label in Role.choices if value in grantable]

@@ -17,7 +17,10 @@ class Role(models.TextChoices):
     ACADEMIC_OFFICE = "academic_office", _("Academic office")
     ICT_SUPPORT = "ict_support", _("ICT support")
     APPLICANT = "applicant", _("Applicant")
-    COMMISSION_MEMBER = "commission_member", _("Commission member")
+    # Two commissions, two roles: the admission commission reads the applications of its campaigns, the
+    # appeal commission decides students' grade appeals; neither sees the other's work.
+    ADMISSION_COMMISSION = "admission_commission", _("Admission commission member")
+    APPEAL_COMMISSION = "appeal_commission", _("Appeal commission member")
     RECTOR = "rector", _("Rector")
     ADMIN = "admin", _("Administrator")
 

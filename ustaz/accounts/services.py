@@ -8,11 +8,11 @@ import secrets
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
 
+from . import access
 from .iin import validate_iin
 from .models import Role, User
 from .translit import to_latin
@@ -146,6 +147,37 @@ def check_account_data(data: AccountData) -> dict[str, list[str]]:
     return errors
 
 
+# --- The rule of who touches whom (accounts.access), enforced here so that no path skips it -----------
+def _refuse(
+    *,
+    actor: User | None,
+    attempt: str,
+    request: HttpRequest | None,
+    target: User | None = None,
+    target_repr: str = "",
+    details: dict[str, Any] | None = None,
+) -> NoReturn:
+    """Record a refused attempt in the audit log (outside the refused write's transaction) and refuse it."""
+    audit_record(
+        action=AuditAction.ACCOUNT_CHANGE_REFUSED,
+        actor=actor,
+        target=target,
+        target_repr=target_repr,
+        request=request,
+        details={"attempt": attempt, **(details or {})},
+    )
+    raise PermissionDenied(_("Only an administrator can grant these roles or change this account."))
+
+
+def _check_may_grant(*, actor: User | None, roles: set[str]) -> bool:
+    # No actor: the system itself (a management command, the demo loader, an enrolment's own rule).
+    return actor is None or access.can_grant_roles(actor, roles)
+
+
+def _check_may_manage(*, actor: User | None, person: User) -> bool:
+    return actor is None or access.can_manage_person(actor, person)
+
+
 def _issue(
     data: AccountData, *, username: str, issued_by: User | None, request: HttpRequest | None
 ) -> IssuedCredential:
@@ -165,6 +197,8 @@ def _issue(
         must_change_password=True,
         issued_password_expires=timezone.now() + timedelta(days=settings.ISSUED_PASSWORD_DAYS),
     )
+    if not _check_may_grant(actor=issued_by, roles=data.roles):
+        raise PermissionDenied(_("Only an administrator can grant these roles or change this account."))
     user.set_password(password)
     user.save()
     audit_record(
@@ -177,8 +211,20 @@ def _issue(
     return IssuedCredential(user=user, password=password)
 
 
-@transaction.atomic
 def account_issue(*, data: AccountData, issued_by: User | None, request: HttpRequest | None = None) -> IssuedCredential:
+    if not _check_may_grant(actor=issued_by, roles=data.roles):
+        _refuse(
+            actor=issued_by,
+            attempt="issue",
+            request=request,
+            target_repr=f"{data.last_name} {data.first_name}".strip(),
+            details={"roles": sorted(data.roles)},
+        )
+    with transaction.atomic():
+        return _account_issue(data=data, issued_by=issued_by, request=request)
+
+
+def _account_issue(*, data: AccountData, issued_by: User | None, request: HttpRequest | None) -> IssuedCredential:
     errors = check_account_data(data)
     if data.iin and User.objects.filter(iin=data.iin).exists():
         errors.setdefault("iin", []).append(_("A person with this IIN already has an account."))
@@ -282,9 +328,12 @@ def accounts_import_prepare(
     content: bytes,
     default_roles: frozenset[str] = frozenset(),
     required: tuple[str, ...] = tuple(REQUIRED_COLUMNS),
+    issued_by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> PreparedImport:
-    """Read the file and check every row: the person's data, duplicates within the file, and people and
-    logins that already exist. Other areas add their own columns' checks before issuing."""
+    """Read the file and check every row: the person's data, the roles the importer may grant, duplicates
+    within the file, and people and logins that already exist. Other areas add their own columns' checks
+    before issuing."""
     prepared = PreparedImport(filename=filename)
     try:
         rows = _read_rows(filename, content, required)
@@ -292,6 +341,7 @@ def accounts_import_prepare(
         prepared.errors.append((1, str(exc)))
         return prepared
     seen: dict[str, dict[str, int]] = {"iin": {}, "login": {}, "email": {}}
+    refused_roles: set[str] = set()
     labels = {"iin": _("IIN"), "login": _("login"), "email": _("e-mail")}
     for offset, cells in enumerate(rows):
         line = offset + 2
@@ -314,6 +364,12 @@ def accounts_import_prepare(
         for name, field_errors in check_account_data(data).items():
             for message in field_errors:
                 prepared.errors.append((line, f"{name}: {message}"))
+        refused = sorted(r for r in data.roles & set(Role.values) if not _check_may_grant(actor=issued_by, roles={r}))
+        if refused:
+            refused_roles.update(refused)
+            prepared.errors.append(
+                (line, _("roles: only an administrator grants %(roles)s.") % {"roles": ", ".join(refused)})
+            )
         for kind, key in (("iin", data.iin), ("login", data.username.lower()), ("email", data.email.lower())):
             if key and key in seen[kind]:
                 prepared.errors.append(
@@ -337,6 +393,14 @@ def accounts_import_prepare(
         if row.data.username and row.data.username.lower() in existing_logins:
             prepared.errors.append((row.line, _("The login %(login)s is taken.") % {"login": row.data.username}))
     prepared.errors.sort()
+    if refused_roles:
+        audit_record(
+            action=AuditAction.ACCOUNT_CHANGE_REFUSED,
+            actor=issued_by,
+            request=request,
+            target_repr=filename,
+            details={"attempt": "import", "roles": sorted(refused_roles), "file": filename},
+        )
     return prepared
 
 
@@ -345,6 +409,9 @@ def accounts_import_issue(
 ) -> list[IssuedCredential]:
     """Issue the accounts of a prepared file that has no errors. Call it inside the caller's transaction."""
     assert not prepared.errors, "an import with errors creates nothing"  # noqa: S101 - a programming error
+    if not _check_may_grant(actor=issued_by, roles={r for row in prepared.rows for r in row.data.roles}):
+        # Prepared without the importer (or by another): refuse it whole, nothing is created.
+        raise PermissionDenied(_("Only an administrator can grant these roles or change this account."))
     wanted = {row.data.username for row in prepared.rows if row.data.username}
     bases = {login_base(row.data.last_name, row.data.first_name) for row in prepared.rows}
     taken = set(wanted) | logins_starting_with(bases)
@@ -367,7 +434,7 @@ def accounts_import(
     *, filename: str, content: bytes, issued_by: User | None, request: HttpRequest | None = None
 ) -> ImportResult:
     """Validate every row; if any row is wrong, report them all (by line) and create nothing."""
-    prepared = accounts_import_prepare(filename=filename, content=content)
+    prepared = accounts_import_prepare(filename=filename, content=content, issued_by=issued_by, request=request)
     if prepared.errors:
         return ImportResult(errors=prepared.errors)
     with transaction.atomic():
@@ -375,39 +442,54 @@ def accounts_import(
 
 
 # --- Roles and passwords --------------------------------------------------------------------------
-@transaction.atomic
 def role_grant(*, user: User, role: str, granted_by: User | None, request: HttpRequest | None = None) -> None:
     if role not in Role.values:
         raise ValidationError(_("Unknown role: %(roles)s.") % {"roles": role})
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if role in user.role_set:
-        return
-    User.objects.filter(pk=user.pk).update(roles=User.encode_roles(set(user.role_set) | {role}))
-    audit_record(
-        action=AuditAction.ROLE_GRANTED, actor=granted_by, target=user, request=request, details={"role": role}
-    )
+    _check_role_change(actor=granted_by, person=user, role=role, attempt="grant", request=request)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if role in user.role_set:
+            return
+        access.require(_check_may_manage(actor=granted_by, person=user))  # the roles may have changed meanwhile
+        User.objects.filter(pk=user.pk).update(roles=User.encode_roles(set(user.role_set) | {role}))
+        audit_record(
+            action=AuditAction.ROLE_GRANTED, actor=granted_by, target=user, request=request, details={"role": role}
+        )
 
 
-@transaction.atomic
 def role_revoke(*, user: User, role: str, revoked_by: User | None, request: HttpRequest | None = None) -> None:
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if role not in user.role_set:
-        return
-    User.objects.filter(pk=user.pk).update(roles=User.encode_roles(set(user.role_set) - {role}))
-    audit_record(
-        action=AuditAction.ROLE_REVOKED, actor=revoked_by, target=user, request=request, details={"role": role}
-    )
+    _check_role_change(actor=revoked_by, person=user, role=role, attempt="revoke", request=request)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if role not in user.role_set:
+            return
+        access.require(_check_may_manage(actor=revoked_by, person=user))
+        User.objects.filter(pk=user.pk).update(roles=User.encode_roles(set(user.role_set) - {role}))
+        audit_record(
+            action=AuditAction.ROLE_REVOKED, actor=revoked_by, target=user, request=request, details={"role": role}
+        )
 
 
-@transaction.atomic
+def _check_role_change(*, actor: User | None, person: User, role: str, attempt: str, request: HttpRequest | None):
+    current = User.objects.get(pk=person.pk)  # the roles as they are now, not as the caller last saw them
+    if not (_check_may_grant(actor=actor, roles={role}) and _check_may_manage(actor=actor, person=current)):
+        _refuse(actor=actor, attempt=attempt, target=current, request=request, details={"role": role})
+
+
 def password_reissue(*, user: User, issued_by: User, request: HttpRequest | None = None) -> IssuedCredential:
     """A new one-time password, e.g. when a student lost the slip."""
-    password = generate_one_time_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.issued_password_expires = timezone.now() + timedelta(days=settings.ISSUED_PASSWORD_DAYS)
-    user.save(update_fields=["password", "must_change_password", "issued_password_expires"])
-    audit_record(action=AuditAction.PASSWORD_REISSUED, actor=issued_by, target=user, request=request)
+    current = User.objects.get(pk=user.pk)
+    if not _check_may_manage(actor=issued_by, person=current):
+        _refuse(actor=issued_by, attempt="password", target=current, request=request)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        access.require(_check_may_manage(actor=issued_by, person=user))
+        password = generate_one_time_password()
+        user.set_password(password)
+        user.must_change_password = True
+        user.issued_password_expires = timezone.now() + timedelta(days=settings.ISSUED_PASSWORD_DAYS)
+        user.save(update_fields=["password", "must_change_password", "issued_password_expires"])
+        audit_record(action=AuditAction.PASSWORD_REISSUED, actor=issued_by, target=user, request=request)
     return IssuedCredential(user=user, password=password)
 
 
@@ -479,9 +561,15 @@ def _remember_issued(request: HttpRequest, issued: list[IssuedCredential]) -> No
 
 
 def credentials_from_session(request: HttpRequest) -> list[IssuedCredential]:
+    """The passwords this session issued, of the people the viewer may still manage (an account that has
+    since become an administrator's is not shown to the office)."""
     stored = request.session.get(ISSUED_SESSION_KEY, [])
     users = User.objects.in_bulk([item["user_id"] for item in stored])
-    return [IssuedCredential(user=users[i["user_id"]], password=i["password"]) for i in stored if i["user_id"] in users]
+    return [
+        IssuedCredential(user=users[i["user_id"]], password=i["password"])
+        for i in stored
+        if i["user_id"] in users and access.can_manage_person(request.user, users[i["user_id"]])
+    ]
 
 
 def _deliver_by_email(request: HttpRequest, issued: list[IssuedCredential]) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -41,24 +41,22 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 def issue_account(request: HttpRequest) -> HttpResponse:
     access.require(access.can_manage_accounts(request.user))
-    form = IssueAccountForm(request.POST or None)
+    form = IssueAccountForm(request.POST or None, grantable=access.grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
-        roles = set(form.cleaned_data["roles"])
-        if Role.ADMIN in roles and not access.can_grant_role(request.user, Role.ADMIN):
-            form.add_error("roles", _("Only an administrator can make another administrator."))
+        data = services.AccountData(
+            **{k: form.cleaned_data[k] for k in services.ACCOUNT_DATA_FIELDS},
+            roles=set(form.cleaned_data["roles"]),
+        )
+        try:
+            credential = services.account_issue(data=data, issued_by=request.user, request=request)
+        except PermissionDenied as exc:
+            form.add_error("roles", str(exc))
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
         else:
-            data = services.AccountData(
-                **{k: form.cleaned_data[k] for k in services.ACCOUNT_DATA_FIELDS},
-                roles=roles,
-            )
-            try:
-                credential = services.account_issue(data=data, issued_by=request.user, request=request)
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                services.credentials_hand_over(request, [credential], send_email=form.cleaned_data["send_email"])
-                return redirect("accounts:issued")
+            services.credentials_hand_over(request, [credential], send_email=form.cleaned_data["send_email"])
+            return redirect("accounts:issued")
     return render(request, "accounts/issue.html", {"form": form})
 
 
@@ -116,7 +114,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/person.html",
         {
             "person": person,
-            "role_form": RoleForm(),
+            "may_manage": access.can_manage_person(request.user, person),
+            "role_form": RoleForm(grantable=access.grantable_roles(request.user)),
             "roles": Role.choices,
             "file_entries": person_file.entries_for(request.user, person),
         },
@@ -130,7 +129,7 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        access.require(access.can_grant_role(request.user, role))
+        # The services refuse (403, audited) what this user may not do to this person.
         if request.POST.get("action") == "revoke":
             services.role_revoke(user=person, role=role, revoked_by=request.user, request=request)
             messages.success(request, _("Role removed."))

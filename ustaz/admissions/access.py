@@ -1,7 +1,9 @@
 """Who may see what in admission.
 
-An applicant sees only their own applications, documents, exams and contract. A commission member sees the
-applications of the campaigns whose commission they sit on, and nothing of other campaigns; the academic
+An applicant sees only their own applications, documents, exams and contract. A member of the admission
+commission (the role and a seat on the campaign's commission) sees the submitted applications of the campaigns
+whose commission they sit on, never a draft (its IIN and documents are the applicant's until they submit it),
+and nothing of other campaigns; the academic
 office (and an administrator) sees every campaign and alone records decisions, contracts, payments and
 enrolments, the rector records decisions too. Anybody else gets 404.
 """
@@ -13,7 +15,16 @@ from django.http import Http404
 
 from ustaz.accounts.models import Role, User
 
-from .models import Application, ApplicationDocument, Campaign, Contract, CreativeExam, Decision, ExamRecording
+from .models import (
+    Application,
+    ApplicationDocument,
+    Campaign,
+    Contract,
+    CreativeExam,
+    Decision,
+    ExamRecording,
+    Status,
+)
 
 OFFICE = (Role.ACADEMIC_OFFICE, Role.ADMIN)
 DECIDERS = (Role.RECTOR, Role.ACADEMIC_OFFICE, Role.ADMIN)
@@ -28,14 +39,19 @@ def can_decide(user: User) -> bool:
 
 
 def is_reviewer(user: User) -> bool:
-    """Anybody who works on applications at all: the office, the rector, a commission member."""
-    return user.has_role(*DECIDERS, Role.COMMISSION_MEMBER)
+    """Anybody who works on applications at all: the office, the rector, an admission commission member."""
+    return user.has_role(*DECIDERS, Role.ADMISSION_COMMISSION)
+
+
+def sees_drafts(user: User) -> bool:
+    """Draft applications (counted in reports and campaign pages) are for the office and the rector alone."""
+    return user.has_role(*DECIDERS)
 
 
 def campaigns_for(user: User) -> QuerySet[Campaign]:
     if user.has_role(*DECIDERS):
         return Campaign.objects.all()
-    if user.has_role(Role.COMMISSION_MEMBER):
+    if user.has_role(Role.ADMISSION_COMMISSION):
         return Campaign.objects.filter(commission=user)
     return Campaign.objects.none()
 
@@ -44,15 +60,22 @@ def reviewable(user: User) -> Q:
     """A filter on applications: those this person may read as a reviewer."""
     if user.has_role(*DECIDERS):
         return Q()
-    if user.has_role(Role.COMMISSION_MEMBER):
-        return Q(offer__campaign__commission=user)
+    if user.has_role(Role.ADMISSION_COMMISSION):
+        return Q(offer__campaign__commission=user) & ~Q(status=Status.DRAFT)
     return Q(pk__in=[])
+
+
+def sits_on_commission(user: User, campaign: Campaign) -> bool:
+    """A member of this campaign's admission commission: the role and a seat (either alone is not enough)."""
+    return user.has_role(Role.ADMISSION_COMMISSION) and campaign.commission.filter(pk=user.pk).exists()
 
 
 def can_check(user: User, application: Application) -> bool:
     """Documents are checked, and applications returned or marked checked, by the campaign's commission and the
     office (the rector reads them)."""
-    return is_office(user) or application.offer.campaign.commission.filter(pk=user.pk).exists()
+    if is_office(user):
+        return True
+    return application.status != Status.DRAFT and sits_on_commission(user, application.offer.campaign)
 
 
 def get_application_for_review(user: User, pk: int) -> Application:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ustaz.academics.models import Delivery, StudentRecord, StudyGroup
+from ustaz.accounts import access as accounts_access
 from ustaz.accounts.models import Role, User
 from ustaz.accounts.services import (
     IssuedCredential,
@@ -44,6 +45,9 @@ def enrol(
     if delivery not in Delivery.values:
         raise ValidationError(_("Choose the delivery technology."))
     user = User.objects.select_for_update().get(pk=application.applicant_id)
+    if not accounts_access.can_manage_person(by, user):
+        # Enrolment reissues the account's login and password: not a staff member's by the office.
+        raise ValidationError(_("This account holds roles only an administrator manages: an administrator enrols it."))
     if StudentRecord.objects.filter(student=user).exists():
         raise ValidationError(_("This person is already a student."))
     if application.iin and User.objects.filter(iin=application.iin).exclude(pk=user.pk).exists():

@@ -220,7 +220,7 @@ def recording_add(*, exam: CreativeExam, application: Application, upload: Uploa
 
 def can_score(user: User, exam: CreativeExam) -> bool:
     """Scores are the commission members' own; the office publishes them but does not score."""
-    return exam.offer.campaign.commission.filter(pk=user.pk).exists()
+    return access.sits_on_commission(user, exam.offer.campaign)
 
 
 def can_publish(user: User, exam: CreativeExam) -> bool:

@@ -32,36 +32,41 @@ def _lines(pairs: list[tuple[str, int]]) -> list[Line]:
     return [Line(label=str(label), count=n, share=n / top) for label, n in pairs]
 
 
-def applications(campaign: Campaign | None) -> QuerySet[Application]:
-    found = Application.objects.all()
+def applications(campaign: Campaign | None, *, drafts: bool = True) -> QuerySet[Application]:
+    """The applications counted; without drafts for those who may read only submitted ones."""
+    found = Application.objects.all() if drafts else Application.objects.exclude(status=Status.DRAFT)
     return found.filter(offer__campaign=campaign) if campaign else found
 
 
-def by_programme(campaign: Campaign | None) -> list[Line]:
-    counts = dict(applications(campaign).values_list("offer__programme").annotate(n=Count("pk")).order_by())
+def by_programme(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
+    counts = dict(
+        applications(campaign, drafts=drafts).values_list("offer__programme").annotate(n=Count("pk")).order_by()
+    )
     programmes = Programme.objects.in_bulk(list(counts))
     return _lines([(str(programmes[pk]), counts[pk]) for pk in sorted(counts, key=lambda pk: programmes[pk].code)])
 
 
-def by_basis(campaign: Campaign | None) -> list[Line]:
-    counts = dict(applications(campaign).values_list("basis").annotate(n=Count("pk")).order_by())
+def by_basis(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
+    counts = dict(applications(campaign, drafts=drafts).values_list("basis").annotate(n=Count("pk")).order_by())
     return _lines([(label, counts[value]) for value, label in DltBasis.choices if value in counts])
 
 
-def by_country(campaign: Campaign | None) -> list[Line]:
-    rows = applications(campaign).values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
+def by_country(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
+    rows = (
+        applications(campaign, drafts=drafts).values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
+    )
     return _lines(list(rows))
 
 
-def by_status(campaign: Campaign | None) -> list[Line]:
-    counts = dict(applications(campaign).values_list("status").annotate(n=Count("pk")).order_by())
+def by_status(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
+    counts = dict(applications(campaign, drafts=drafts).values_list("status").annotate(n=Count("pk")).order_by())
     return _lines([(label, counts[value]) for value, label in Status.choices if value in counts])
 
 
-def funnel(campaign: Campaign | None) -> list[Line]:
+def funnel(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
     """How many reached each step: registered, applied, submitted, checked, examined, admitted, contracted,
     enrolled. A step counts once reached, whatever happened after (the history says so)."""
-    found = applications(campaign)
+    found = applications(campaign, drafts=drafts)
     if campaign:
         registered = (
             User.objects.filter(Q(User.role_filter(Role.APPLICANT)) | Q(pk__in=found.values("applicant")))
@@ -93,24 +98,24 @@ def funnel(campaign: Campaign | None) -> list[Line]:
     return _lines(steps)
 
 
-def tables(campaign: Campaign | None) -> list[tuple[str, list[Line]]]:
+def tables(campaign: Campaign | None, *, drafts: bool = True) -> list[tuple[str, list[Line]]]:
     return [
-        (_("The funnel"), funnel(campaign)),
-        (_("By programme"), by_programme(campaign)),
-        (_("By basis of §1.5"), by_basis(campaign)),
-        (_("By country of residence"), by_country(campaign)),
-        (_("By status"), by_status(campaign)),
+        (_("The funnel"), funnel(campaign, drafts=drafts)),
+        (_("By programme"), by_programme(campaign, drafts=drafts)),
+        (_("By basis of §1.5"), by_basis(campaign, drafts=drafts)),
+        (_("By country of residence"), by_country(campaign, drafts=drafts)),
+        (_("By status"), by_status(campaign, drafts=drafts)),
     ]
 
 
-def workbook(campaign: Campaign | None) -> bytes:
+def workbook(campaign: Campaign | None, *, drafts: bool = True) -> bytes:
     """The same tables as an Excel workbook, a sheet each."""
     import openpyxl
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for title, lines in tables(campaign):
+    for title, lines in tables(campaign, drafts=drafts):
         sheet = book.create_sheet(title=title.replace("§", "")[:31])
         sheet.append([title, _("Applications")])
         for cell in sheet[1]:

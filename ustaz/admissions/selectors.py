@@ -49,10 +49,10 @@ def file_entries(viewer, person) -> list[Entry]:
 def calendar_events(user, start: datetime.datetime, end: datetime.datetime) -> list[Event]:
     """Creative exams in the calendar: an applicant's, once their documents are checked; a commission member's
     campaigns' exams. A recorded exam shows as its deadline."""
-    if not user.has_role(Role.APPLICANT, Role.COMMISSION_MEMBER):
+    if not user.has_role(Role.APPLICANT, Role.ADMISSION_COMMISSION):
         return []  # nobody else sits or judges one: no query for them
     sitting = Q(offer__applications__applicant=user, offer__applications__status=Status.CHECKED)
-    judging = Q(offer__campaign__commission=user)
+    judging = Q(offer__campaign__commission=user) if user.has_role(Role.ADMISSION_COMMISSION) else Q(pk__in=[])
     exams = (
         CreativeExam.objects.filter(
             sitting | judging, starts_at__lt=end, starts_at__gte=start - datetime.timedelta(days=1)

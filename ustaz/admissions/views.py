@@ -340,7 +340,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     offers = list(campaign.offers.select_related("programme").prefetch_related("exams").order_by("programme__code"))
     counts: dict[int, dict[str, int]] = {}
     for offer_id, status, n in (
-        Application.objects.filter(offer__campaign=campaign)
+        Application.objects.filter(access.reviewable(request.user), offer__campaign=campaign)
         .values_list("offer", "status")
         .annotate(n=Count("pk"))
         .order_by()

@@ -197,7 +197,7 @@ def report(request: HttpRequest) -> HttpResponse:
         chosen = campaigns[0]
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            reports.workbook(chosen),
+            reports.workbook(chosen, drafts=access.sees_drafts(request.user)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="admission-report.xlsx"'
@@ -208,7 +208,7 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "campaigns": campaigns,
             "chosen": chosen,
-            "tables": reports.tables(chosen),
+            "tables": reports.tables(chosen, drafts=access.sees_drafts(request.user)),
             "all_allowed": access.can_decide(request.user),
         },
     )

@@ -8,6 +8,7 @@ class AuditAction(models.TextChoices):
     ACCOUNTS_IMPORTED = "account.imported", _("Accounts imported")
     ROLE_GRANTED = "role.granted", _("Role granted")
     ROLE_REVOKED = "role.revoked", _("Role removed")
+    ACCOUNT_CHANGE_REFUSED = "account.refused", _("Account change refused")
     PASSWORD_RESET = "password.reset", _("Password reset")
     PASSWORD_REISSUED = "password.reissued", _("One-time password issued again")
     PASSWORD_CHANGED = "password.changed", _("Password changed")

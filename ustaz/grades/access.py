@@ -32,7 +32,8 @@ def get_journal_course_for(user: User, pk: int, *, edit: bool = False) -> Course
 
 
 def can_decide_appeals(user: User) -> bool:
-    return user.is_authenticated and user.has_role(Role.COMMISSION_MEMBER, Role.ACADEMIC_OFFICE, Role.ADMIN)
+    """The appeal commission (and, as before, the academic office); the admission commission has no say."""
+    return user.is_authenticated and user.has_role(Role.APPEAL_COMMISSION, Role.ACADEMIC_OFFICE, Role.ADMIN)
 
 
 def get_transcript_student_for(user: User, student_pk: int | None) -> User:

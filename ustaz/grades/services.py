@@ -414,7 +414,7 @@ def appeal_file(*, item: GradeItem, student: User, grounds: str, now=None) -> Ap
         raise ValidationError(_("Name the questions or parts you appeal and justify each."), code="grounds")
     appeal = Appeal.objects.create(item=item, student=student, points_appealed=grade.points, grounds=grounds.strip())
     notifications.notify(
-        users=User.objects.filter(User.role_filter(Role.COMMISSION_MEMBER) | User.role_filter(Role.ACADEMIC_OFFICE)),
+        users=User.objects.filter(User.role_filter(Role.APPEAL_COMMISSION) | User.role_filter(Role.ACADEMIC_OFFICE)),
         kind=APPEAL_FILED,
         title=gettext_lazy("Appeal of %(student)s: %(course)s"),
         body=gettext_lazy("Grade appealed: %(points)s. Grounds: %(grounds)s"),

@@ -73,7 +73,7 @@ def test_it_imports_a_valid_xlsx_and_issues_accounts(office, as_user, smtp_serve
             "",
             valid_iin(11),
             "akmaral@example.kz",
-            "teacher, commission_member",
+            "teacher, admission_commission",
             "ru",
             "Europe/Berlin",
         ]
@@ -87,7 +87,7 @@ def test_it_imports_a_valid_xlsx_and_issues_accounts(office, as_user, smtp_serve
     akmaral = User.objects.get(iin=valid_iin(11))
     assert erlan.username == "seiitov.e"
     assert erlan.must_change_password
-    assert akmaral.role_set == {"teacher", "commission_member"}
+    assert akmaral.role_set == {"teacher", "admission_commission"}
     assert akmaral.time_zone == "Europe/Berlin"
     assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_ISSUED, actor=office).count() == 2
     assert AuditEvent.objects.filter(action=AuditAction.ACCOUNTS_IMPORTED, actor=office).count() == 1

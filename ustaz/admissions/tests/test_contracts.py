@@ -26,7 +26,7 @@ from ustaz.core.models import AuditEvent
 @pytest.fixture
 def admitted(db, office):
     """An admitted applicant of a programme (fee 1 200 000, printed materials 60 000 a year, 4 years)."""
-    member = UserFactory(roles=",commission_member,")
+    member = UserFactory(roles=",admission_commission,")
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         title="Қабылдау 2026", opens_on=today - datetime.timedelta(days=5), closes_on=today + datetime.timedelta(days=5)

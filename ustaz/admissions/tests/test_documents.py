@@ -124,7 +124,7 @@ def _documented_draft(applicant, offer):
 
 
 def test_a_returned_application_tells_the_applicant_what_to_fix(offer, applicant):
-    commission = UserFactory(roles=",commission_member,")
+    commission = UserFactory(roles=",admission_commission,")
     application = _documented_draft(applicant, offer)
     services.application_submit(application=application, by=applicant)
     with pytest.raises(Exception, match="what the applicant must correct"):

@@ -20,7 +20,7 @@ from ustaz.notifications.models import Notification
 
 @pytest.fixture
 def members(db):
-    return [UserFactory(roles=",commission_member,") for _i in range(4)]
+    return [UserFactory(roles=",admission_commission,") for _i in range(4)]
 
 
 @pytest.fixture

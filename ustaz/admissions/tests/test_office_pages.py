@@ -26,7 +26,7 @@ from ustaz.admissions.models import Campaign, ExamScore, Offer, Payment, Status
 
 @pytest.fixture
 def member(db):
-    return UserFactory(roles=",commission_member,")
+    return UserFactory(roles=",admission_commission,")
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def outsider(db):
     other = Campaign.objects.create(
         title="Басқа", opens_on=datetime.date(2025, 6, 1), closes_on=datetime.date(2025, 8, 1)
     )
-    user = UserFactory(roles=",commission_member,")
+    user = UserFactory(roles=",admission_commission,")
     other.commission.add(user)
     return user
 

@@ -91,9 +91,9 @@ def test_an_applicant_registers_confirms_the_email_and_submits(offer, smtp_serve
 def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, student):
     applicant = UserFactory(roles=",applicant,")
     other = UserFactory(roles=",applicant,")
-    commission = UserFactory(roles=",commission_member,")
+    commission = UserFactory(roles=",admission_commission,")
     offer.campaign.commission.add(commission)
-    another_commission = UserFactory(roles=",commission_member,")  # sits on no commission of this campaign
+    another_commission = UserFactory(roles=",admission_commission,")  # sits on no commission of this campaign
     as_user(applicant).post(reverse("admissions:apply", args=[offer.pk]))
     application = Application.objects.get(applicant=applicant)
     as_user(applicant).post(
@@ -105,7 +105,15 @@ def test_nobody_else_sees_an_application_or_its_documents(as_user, offer, studen
         assert as_user(user).get(reverse("admissions:application", args=[application.pk])).status_code == 404
         assert as_user(user).get(reverse("admissions:document", args=[document.pk])).status_code == 404
         assert as_user(user).post(reverse("admissions:submit", args=[application.pk])).status_code == 404
+    # A draft is the applicant's alone: the campaign's own commission reads it (and its documents) only once
+    # it is submitted.
+    review = reverse("admissions:review", args=[application.pk])
+    assert as_user(commission).get(reverse("admissions:document", args=[document.pk])).status_code == 404
+    assert as_user(commission).get(review).status_code == 404
+    application.status = "submitted"
+    application.save(update_fields=["status"])
     assert as_user(commission).get(reverse("admissions:document", args=[document.pk])).status_code == 200
+    assert as_user(commission).get(review).status_code == 200
     assert as_user(student).post(reverse("admissions:apply", args=[offer.pk])).status_code == 403
     assert as_user(applicant).get(reverse("admissions:apply", args=[offer.pk])).status_code == 405
 
@@ -115,7 +123,7 @@ def test_the_commission_checks_documents_and_returns_the_application(as_user, of
     from ustaz.notifications.models import Notification
 
     applicant = UserFactory(roles=",applicant,", language="en")
-    commission = UserFactory(roles=",commission_member,")
+    commission = UserFactory(roles=",admission_commission,")
     offer.campaign.commission.add(commission)
     application = services.application_draft(
         applicant=applicant,

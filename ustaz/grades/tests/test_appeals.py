@@ -19,7 +19,7 @@ def exam(course):
 
 @pytest.fixture
 def commission(db):
-    return UserFactory(roles=",commission_member,", language="en")
+    return UserFactory(roles=",appeal_commission,", language="en")
 
 
 def graded(exam, student, teacher, points=Decimal(48)):

@@ -75,7 +75,7 @@ DEMO_LOGINS = {
     "demo-ict": Role.ICT_SUPPORT,
     "demo-rector": Role.RECTOR,
     "demo-applicant": Role.APPLICANT,
-    "demo-commission": Role.COMMISSION_MEMBER,
+    "demo-commission": Role.ADMISSION_COMMISSION,
 }
 STUDENTS_PER_GROUP = 25
 TEACHERS_PER_DEPARTMENT = 5
@@ -202,7 +202,7 @@ class Command(BaseCommand):
             ),
             self.person(
                 username="demo-commission",
-                roles={Role.COMMISSION_MEMBER},
+                roles={Role.ADMISSION_COMMISSION},
                 birth_year=1975,
                 language="ru",
                 names=("Жұмабаева", "Сәуле", "Қанатқызы"),
@@ -661,7 +661,9 @@ class Command(BaseCommand):
 
         rng = self.rng
         office = User.objects.get(username="demo-office")
-        colleagues = [self.person(roles={Role.COMMISSION_MEMBER}, birth_year=1970 + n, language="kk") for n in range(2)]
+        colleagues = [
+            self.person(roles={Role.ADMISSION_COMMISSION}, birth_year=1970 + n, language="kk") for n in range(2)
+        ]
         User.objects.bulk_create(colleagues)
         member = User.objects.get(username="demo-commission")
         campaign.commission.set([member, *colleagues])
