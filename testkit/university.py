@@ -70,20 +70,31 @@ def _person(first_name: str, *roles: str, **extra) -> User:
 
 def build() -> University:  # noqa: PLR0915 - one of everything, in the order things depend on each other
     from ustaz.academics.models import Enrolment
-    from ustaz.admissions import contracts, exams, ranking, services as admission_services
+    from ustaz.admissions import contracts, exams, ranking
+    from ustaz.admissions import services as admission_services
     from ustaz.admissions.models import Campaign, ExamFormat, ExamRecording, Offer
     from ustaz.assignments import services as assignment_services
-    from ustaz.assignments.models import Assignment, AssignmentFile, Kind, LatePolicy, Submission, SubmissionFile
+    from ustaz.assignments.models import (
+        Assignment,
+        AssignmentFile,
+        Kind,
+        LatePolicy,
+        Submission,
+        SubmissionFile,
+        Upload,
+    )
     from ustaz.core.models import AuditAction
     from ustaz.core.services import audit_record
-    from ustaz.discussions import forums, services as discussion_services
+    from ustaz.discussions import forums
+    from ustaz.discussions import services as discussion_services
     from ustaz.discussions.models import Attachment
     from ustaz.grades import services as grade_services
     from ustaz.grades.models import GradeSource
     from ustaz.live import services as live_services
     from ustaz.live.models import Format, Provider, Recording
     from ustaz.materials.models import MaterialKind
-    from ustaz.notifications import kinds as notice_kinds, services as notification_services
+    from ustaz.notifications import kinds as notice_kinds
+    from ustaz.notifications import services as notification_services
     from ustaz.quizzes import services as quiz_services
     from ustaz.quizzes.models import Bank, Category, QuestionType, ReviewPolicy, Test
     from ustaz.quizzes.models import Section as TestSection
@@ -129,9 +140,7 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         "rector": rector,
         "commission": commission,
     }
-    o.update(
-        programme=programme, group=group, other_group=other_group, course=course, other_course=other_course
-    )
+    o.update(programme=programme, group=group, other_group=other_group, course=course, other_course=other_course)
 
     # --- Materials: published, draft, and a published file stored privately ----------------------------
     section = SectionFactory(course=course)
@@ -185,6 +194,8 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     submitted.file.save("work.pdf", ContentFile(PDF), save=False)
     submitted.save()
     o["submission_file"] = submitted
+    # A resumable upload the owner has begun (tus: HEAD/PATCH on it).
+    o["upload"] = Upload.objects.create(assignment=assignment, user=owner, filename="next.pdf", length=len(PDF) * 2)
     o["comment"] = assignment_services.comment_add(file=submitted, author=teacher, text="Жақсы.", page=1)
 
     # --- A test with an essay: the owner's attempt, submitted ------------------------------------------
@@ -248,7 +259,9 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     o["feed_token"] = live_services.feed_token(owner)
 
     # --- Notices -------------------------------------------------------------------------------------
-    o["notice"] = notification_services.notify(users=[owner], kind=notice_kinds.all_kinds()[0].key, title="Жаңа баға", url="/")[0]
+    o["notice"] = notification_services.notify(
+        users=[owner], kind=notice_kinds.all_kinds()[0].key, title="Жаңа баға", url="/"
+    )[0]
 
     # --- Admission: a campaign with its commission, the applicant's submitted and draft applications ---
     today = timezone.localdate()
@@ -307,9 +320,7 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     admitted.refresh_from_db()
     o["admitted_application"] = admitted
     contract = contracts.contract_create(application=admitted, printed_materials=False, by=office)
-    contracts.payment_record(
-        contract=contract, amount=Decimal("100000"), paid_on=today, reference="PP-1", by=office
-    )
+    contracts.payment_record(contract=contract, amount=Decimal("100000"), paid_on=today, reference="PP-1", by=office)
     o["contract"] = contract
     recording_exam = kit.exam(other_offer, "Жазба бойынша емтихан", format=ExamFormat.RECORDING)
     o["recording_exam"] = recording_exam
