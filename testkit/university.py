@@ -194,6 +194,24 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     submitted.file.save("work.pdf", ContentFile(PDF), save=False)
     submitted.save()
     o["submission_file"] = submitted
+    # In the other course: its own assignment, handed in by the student of the other group.
+    other_assignment = assignment_services.assignment_save(
+        assignment=Assignment(
+            course=other_course,
+            title="Эссе",
+            instructions="Жазыңыз.",
+            kind=Kind.MIXED,
+            accepts=["pdf"],
+            allows_text=True,
+            opens_at=now - datetime.timedelta(days=1),
+            due_at=now + datetime.timedelta(days=7),
+            late_policy=LatePolicy.ACCEPT,
+        ),
+        by=other_teacher,
+    )
+    o["other_submission"] = Submission.objects.create(
+        assignment=other_assignment, student=other_student, version=1, text="Дайын."
+    )
     # A resumable upload the owner has begun (tus: HEAD/PATCH on it).
     o["upload"] = Upload.objects.create(assignment=assignment, user=owner, filename="next.pdf", length=len(PDF) * 2)
     o["comment"] = assignment_services.comment_add(file=submitted, author=teacher, text="Жақсы.", page=1)

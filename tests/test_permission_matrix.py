@@ -283,12 +283,14 @@ class Visitors:
         self.uni, self.clients = uni, {}
 
     def client(self, person: str) -> Client:
+        user = self.uni.people[person]
         if person not in self.clients:
-            client = Client(raise_request_exception=False)
-            if self.uni.people[person] is not None:
-                client.force_login(self.uni.people[person])
-            self.clients[person] = client
-        return self.clients[person]
+            self.clients[person] = Client(raise_request_exception=False)
+        client = self.clients[person]
+        if user is not None and client.session.get("_auth_user_id") != str(user.pk):
+            # First use, or a page rotated the session (its new row rolled back with the request's savepoint).
+            client.force_login(user)
+        return client
 
 
 def _request(visitors: Visitors, person: str, method: str, url: str, tables, sql) -> Seen:
@@ -322,7 +324,7 @@ VARIANTS = {
     "admissions:review[draft]": lambda u: {"pk": u.draft_application.pk},
     "admissions:document[draft]": lambda u: {"pk": u.draft_document.pk},
     "materials:material[draft]": lambda u: _course(u, material_pk=u.draft_material.pk),
-    "assignments:submission[other course]": lambda u: {"submission_pk": u.submission.pk},
+    "assignments:submission[other course]": lambda u: {"submission_pk": u.other_submission.pk},
 }
 
 
@@ -536,7 +538,8 @@ EXPECTED: dict[str, Expect] = {
     # The owner's upload: a plain GET lacks the tus header (412); nobody else learns it exists.
     "assignments:upload": page(persons(NOT_FOUND, owner=412)),
     "assignments:submission": page(owner_and_teacher()),
-    "assignments:submission[other course]": page(owner_and_teacher()),
+    # The other group's work in the other course: its student, that course's teacher and the office.
+    "assignments:submission[other course]": page(persons(NOT_FOUND, other_group=OK, other_teacher=OK, office=OK)),
     "assignments:file": page(owner_and_teacher()),
     "assignments:comment": post_only(owner_and_teacher()),
     # The teachers' queue of work to review: no student's or applicant's page.
