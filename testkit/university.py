@@ -31,7 +31,7 @@ from ustaz.accounts.models import Role, User
 
 # The role of the admission commission's member. Kept in this one place: the role `commission_member` is
 # being split into `admission_commission` and `appeal_commission`; switch it here when that lands.
-ADMISSION_COMMISSION_ROLE = Role.COMMISSION_MEMBER
+ADMISSION_COMMISSION_ROLE = Role.ADMISSION_COMMISSION
 
 # The persons every page is tried by, in the order reports list them.
 PERSONS = (
