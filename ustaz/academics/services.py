@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -97,7 +97,14 @@ class StudentImportResult:
 
 
 def students_import(
-    *, group: StudyGroup, filename: str, content: bytes, issued_by: User | None, request: HttpRequest | None = None
+    *,
+    group: StudyGroup,
+    filename: str,
+    content: bytes,
+    issued_by: User | None,
+    request: HttpRequest | None = None,
+    check_progress: Callable[[int], None] | None = None,
+    apply_progress: Callable[[int], None] | None = None,
 ) -> StudentImportResult:
     """Issue accounts and student records for the rows of a file, all in the group, and enrol them in the
     group's courses that have not ended. Every row is checked first; one wrong row and nothing is created."""
@@ -106,6 +113,7 @@ def students_import(
         content=content,
         default_roles=frozenset({Role.STUDENT}),
         required=("last_name", "first_name", "iin", "dlt_basis"),
+        progress=check_progress,
     )
     errors = list(prepared.errors)
     lookups = {
@@ -128,7 +136,8 @@ def students_import(
                     (row.line, _("%(column)s: unknown value “%(value)s”.") % {"column": column, "value": given})
                 )
         year = row.cells.get("year_of_study", "").strip() or "1"
-        if not year.isdigit() or not 1 <= int(year) <= 7:
+        # isdecimal() alone lets "²" through, which int() refuses.
+        if not (year.isascii() and year.isdecimal()) or not 1 <= int(year) <= 7:
             errors.append((row.line, _("year_of_study: a whole number from 1 to 7.")))
         else:
             record["year_of_study"] = int(year)
@@ -142,17 +151,24 @@ def students_import(
         records.append(record)
     if errors:
         return StudentImportResult(errors=sorted(set(errors)))
-    with transaction.atomic():
-        issued = accounts_services.accounts_import_issue(prepared=prepared, issued_by=issued_by, request=request)
-        StudentRecord.objects.bulk_create(
-            [
-                StudentRecord(student=credential.user, programme_id=group.programme_id, group=group, **record)
-                for credential, record in zip(issued, records, strict=True)
-            ]
-        )
-        courses = Course.objects.filter(groups=group, term__ends_on__gte=timezone.localdate())
-        Enrolment.objects.bulk_create(
-            [Enrolment(course=course, student=credential.user) for course in courses for credential in issued],
-            ignore_conflicts=True,
-        )
+    # Logins and password hashes are made before the short transaction that saves them.
+    built = accounts_services.accounts_import_build(prepared=prepared, progress=apply_progress)
+    courses = list(Course.objects.filter(groups=group, term__ends_on__gte=timezone.localdate()))
+    try:
+        with transaction.atomic():
+            issued = accounts_services.accounts_import_save(
+                built=built, filename=prepared.filename, issued_by=issued_by, request=request
+            )
+            StudentRecord.objects.bulk_create(
+                [
+                    StudentRecord(student=credential.user, programme_id=group.programme_id, group=group, **record)
+                    for credential, record in zip(issued, records, strict=True)
+                ]
+            )
+            Enrolment.objects.bulk_create(
+                [Enrolment(course=course, student=credential.user) for course in courses for credential in issued],
+                ignore_conflicts=True,
+            )
+    except IntegrityError:
+        return StudentImportResult(errors=[(1, accounts_services.issued_meanwhile_message())])
     return StudentImportResult(issued=issued, enrolled_in=len(courses))
