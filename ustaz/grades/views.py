@@ -111,7 +111,8 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
             error=error,
         ),
     }
-    return render(request, "grades/_cell_response.html", context)
+    # A refused value answers 400 (the page's script still swaps the cell in, with its reason).
+    return render(request, "grades/_cell_response.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -321,7 +322,9 @@ def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("grades:appeals")
-    return render(request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST})
+    return render(
+        request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST}, status=400 if error else 200
+    )
 
 
 @login_required
