@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ustaz.accounts import services as accounts_services
 from ustaz.accounts.models import Role, User
 from ustaz.accounts.services import IssuedCredential
+from ustaz.core import imports
+from ustaz.core.models import ImportJob, ImportJobStatus
 
 from .models import (
     Course,
@@ -103,8 +105,8 @@ def students_import(
     content: bytes,
     issued_by: User | None,
     request: HttpRequest | None = None,
-    check_progress: Callable[[int], None] | None = None,
-    apply_progress: Callable[[int], None] | None = None,
+    check_progress: accounts_services.Progress | None = None,
+    apply_progress: accounts_services.Progress | None = None,
 ) -> StudentImportResult:
     """Issue accounts and student records for the rows of a file, all in the group, and enrol them in the
     group's courses that have not ended. Every row is checked first; one wrong row and nothing is created."""
@@ -172,3 +174,31 @@ def students_import(
     except IntegrityError:
         return StudentImportResult(errors=[(1, accounts_services.issued_meanwhile_message())])
     return StudentImportResult(issued=issued, enrolled_in=len(courses))
+
+
+def students_import_job_run(job: ImportJob) -> None:
+    """The task's part of a large students import (ustaz.core.imports): all rows checked, then saved in one
+    short transaction, or refused with the errors by line."""
+    group = StudyGroup.objects.filter(pk=job.params.get("group")).first()
+    if group is None:
+        imports.job_refuse(job, [(1, _("The group no longer exists."))])
+        return
+
+    def applying(n: int, total: int) -> None:
+        imports.job_progress(job, status=ImportJobStatus.APPLYING, applied=n)
+
+    result = students_import(
+        group=group,
+        filename=job.filename,
+        content=bytes(job.content),
+        issued_by=job.created_by,
+        check_progress=lambda n, total: imports.job_progress(job, checked=n, total=total),
+        apply_progress=applying,
+    )
+    if result.errors:
+        imports.job_refuse(job, result.errors)
+        return
+    job.applied = len(result.issued)
+    accounts_services.issued_job_done(
+        job, result.issued, summary={"count": len(result.issued), "enrolled_in": result.enrolled_in}
+    )

@@ -24,8 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ustaz.core import tables
-from ustaz.core.models import AuditAction
+from ustaz.core import imports, tables
+from ustaz.core.models import AuditAction, ImportJob, ImportJobStatus
 from ustaz.core.services import audit_record
 
 from .iin import validate_iin
@@ -258,7 +258,8 @@ class PreparedImport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-Progress = Callable[[int], None]
+# Told (rows done, rows in all) every few hundred rows.
+Progress = Callable[[int, int], None]
 
 
 def issued_meanwhile_message() -> str:
@@ -296,8 +297,8 @@ def accounts_import_prepare(
     labels = {"iin": _("IIN"), "login": _("login"), "email": _("e-mail")}
     for offset, cells in enumerate(rows):
         line = offset + 2
-        if progress is not None and offset and offset % 200 == 0:
-            progress(offset)
+        if progress is not None and offset % 200 == 0:
+            progress(offset, len(rows))
         if not any(cells.values()):
             continue
         roles = {r.strip() for r in cells.get("roles", "").replace(";", ",").split(",") if r.strip()}
@@ -329,7 +330,7 @@ def accounts_import_prepare(
                 seen[kind][key] = line
         prepared.rows.append(PreparedRow(line=line, data=data, cells=cells))
     if progress is not None:
-        progress(len(rows))
+        progress(len(rows), len(rows))
     if not prepared.rows and not prepared.errors:
         prepared.errors.append((1, _("The file has no rows to import.")))
     existing_iins = _existing("iin", list(seen["iin"]))
@@ -356,7 +357,7 @@ def accounts_import_build(*, prepared: PreparedImport, progress: Progress | None
         taken.add(username)
         built.append(_build(row.data, username=username))
         if progress is not None and count % 100 == 0:
-            progress(count)
+            progress(count, len(prepared.rows))
     return built
 
 
@@ -403,6 +404,69 @@ def accounts_import(
     except IntegrityError:
         # A login or an IIN was taken by someone issued meanwhile: nothing of this file is saved.
         return ImportResult(errors=[(1, issued_meanwhile_message())])
+
+
+# --- Large imports, in the background (ustaz.core.imports) ---------------------------------------------------
+def import_in_background(filename: str, content: bytes) -> tuple[bool, int]:
+    """Whether a file has more rows than USTAZ_IMPORT_BACKGROUND_ROWS (counted by reading no further), and
+    the rows counted; raises ImportFileError for a file that cannot be read or is over a limit."""
+    threshold = settings.IMPORT_BACKGROUND_ROWS
+    counted = tables.count_rows(filename, content, up_to=threshold)
+    return counted > threshold, counted
+
+
+def credentials_seal(issued: list[IssuedCredential]) -> str:
+    return imports.seal([{"user_id": c.user.pk, "password": c.password} for c in issued])
+
+
+def credentials_collect(request: HttpRequest, job: ImportJob) -> list[IssuedCredential]:
+    """The one-time passwords a finished background import issued, handed to its starter's session once."""
+    items = imports.job_collect_sealed(job)
+    users = User.objects.in_bulk([item["user_id"] for item in items])
+    issued = [
+        IssuedCredential(user=users[i["user_id"]], password=i["password"]) for i in items if i["user_id"] in users
+    ]
+    _remember_issued(request, issued)
+    return issued
+
+
+def credentials_email_all(issued: list[IssuedCredential], *, login_url: str) -> int:
+    with get_connection() as connection:
+        return sum(credentials_email(credential=c, login_url=login_url, connection=connection) for c in issued)
+
+
+def issued_job_done(job: ImportJob, issued: list[IssuedCredential], *, summary: dict) -> None:
+    """End a background import that issued accounts: their passwords sealed for the starter to collect,
+    e-mailed first if asked."""
+    from django.urls import reverse
+
+    if job.params.get("send_email"):
+        summary["emailed"] = credentials_email_all(issued, login_url=job.params.get("login_url", ""))
+    job.sealed = credentials_seal(issued)
+    imports.job_done(job, {**summary, "next_url": reverse("accounts:import_collect", args=[job.pk])})
+
+
+def accounts_import_job_run(job: ImportJob) -> None:
+    """The task's part of a large accounts import: check every row, then hash, then save in one short
+    transaction; or refuse with the errors by line, nothing saved."""
+    prepared = accounts_import_prepare(
+        filename=job.filename,
+        content=bytes(job.content),
+        progress=lambda n, total: imports.job_progress(job, checked=n, total=total),
+    )
+    if prepared.errors:
+        imports.job_refuse(job, prepared.errors)
+        return
+    imports.job_progress(job, status=ImportJobStatus.APPLYING)
+    built = accounts_import_build(prepared=prepared, progress=lambda n, _total: imports.job_progress(job, applied=n))
+    try:
+        with transaction.atomic():
+            issued = accounts_import_save(built=built, filename=job.filename, issued_by=job.created_by)
+    except IntegrityError:
+        imports.job_refuse(job, [(1, issued_meanwhile_message())])
+        return
+    job.applied = len(issued)
+    issued_job_done(job, issued, summary={"count": len(issued)})
 
 
 # --- Roles and passwords --------------------------------------------------------------------------

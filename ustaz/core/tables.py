@@ -31,12 +31,16 @@ def _limit_error(message: str, limit: int) -> ImportFileError:
     return ImportFileError(message % {"limit": limit})
 
 
+def file_too_large() -> ImportFileError:
+    return ImportFileError(
+        _("The file is larger than %(limit)s MB (USTAZ_IMPORT_MAX_BYTES).")
+        % {"limit": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}"}
+    )
+
+
 def check_size(size: int) -> None:
     if size > settings.IMPORT_MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(limit)s MB (USTAZ_IMPORT_MAX_BYTES).")
-            % {"limit": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}"}
-        )
+        raise file_too_large()
 
 
 def _check_cells(cells: list[str]) -> list[str]:
@@ -78,6 +82,9 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
         if not workbook.worksheets:
             raise ImportFileError(_("The file is empty."))
         sheet = workbook.worksheets[0]
+        # The sheet's declared dimension is not trusted (too small, rows are lost; huge, padding): every row
+        # present is read, and counted against the limit as it streams.
+        sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         while True:
             try:
@@ -194,8 +201,12 @@ def csv_safe(value: Any) -> Any:
 
 
 def xlsx_append(sheet: Any, values: list[Any] | tuple[Any, ...]) -> None:
-    """``sheet.append(values)``, every text written as text: never a formula, whatever it begins with."""
-    sheet.append(list(values))
+    """``sheet.append(values)``, every text written as text: never a formula, whatever it begins with (and
+    without the control characters a workbook cannot hold, which openpyxl would refuse with an exception)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    sheet.append(values)
     row = sheet.max_row
     for column, value in enumerate(values, start=1):
         if isinstance(value, str):

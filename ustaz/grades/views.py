@@ -323,7 +323,10 @@ def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded."))
             return redirect("grades:appeals")
     return render(
-        request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST}, status=400 if error else 200
+        request,
+        "grades/appeal.html",
+        {"appeal": appeal, "error": error, "post": request.POST},
+        status=400 if error else 200,
     )
 
 

@@ -48,7 +48,8 @@ def test_a_pasted_column_saves_its_good_values_and_refuses_1e30(teacher, student
     items = services.default_items_create(course=course)
     client = as_user(teacher)
     statuses = [
-        cell(client, course, item, student, value).status_code for item, value in zip(items[:3], ["80", "1e30", "70"])
+        cell(client, course, item, student, value).status_code
+        for item, value in zip(items[:3], ["80", "1e30", "70"], strict=True)
     ]
     assert statuses == [200, 400, 200]
     assert sorted(Grade.objects.values_list("points", flat=True)) == [Decimal(70), Decimal(80)]
