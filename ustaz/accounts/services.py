@@ -422,6 +422,8 @@ def credentials_seal(issued: list[IssuedCredential]) -> str:
 def credentials_collect(request: HttpRequest, job: ImportJob) -> list[IssuedCredential]:
     """The one-time passwords a finished background import issued, handed to its starter's session once."""
     items = imports.job_collect_sealed(job)
+    if not items:
+        return []  # collected before: the session keeps what it was given then
     users = User.objects.in_bulk([item["user_id"] for item in items])
     issued = [
         IssuedCredential(user=users[i["user_id"]], password=i["password"]) for i in items if i["user_id"] in users

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -349,7 +350,7 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
         )
     if report.errors:
         return report
-    for _attempt in range(3):
+    for attempt in range(6):
         try:
             with transaction.atomic():
                 report.recorded = Payment.objects.bulk_create(prepared)
@@ -370,5 +371,11 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
             )
             report.already += sum(1 for p in prepared if p.reference in recorded_meanwhile)
             prepared = [p for p in prepared if p.reference not in recorded_meanwhile]
+        except OperationalError as error:
+            # SQLite: another import holds the write lock longer than its busy timeout (or, in a shared-cache
+            # database, at all): wait a moment and try again rather than answer 500.
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05 * (attempt + 1))
     report.errors.append((1, _("The statement could not be recorded now; import it again.")))
     return report
