@@ -73,7 +73,7 @@ def test_an_import_with_1e309_refuses_that_line_and_writes_nothing(teacher, stud
         content = "\n".join(",".join(r) for r in rows).encode()
     upload = SimpleUploadedFile(f"grades.{kind}", content)
     response = as_user(teacher).post(f"/courses/{course.pk}/grades/import/", {"item": exam.pk, "file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [(2, "The number is too large: at most 9999.9.")]
     assert not Grade.objects.exists() and not GradeChange.objects.exists()
 
