@@ -351,6 +351,21 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     recording.save()
     o["recording"] = recording
 
+    # --- An accounts import the office ran in the background, done ---------------------------------------
+    from ustaz.core.models import ImportJob, ImportJobStatus
+
+    o["import_job"] = ImportJob.objects.create(
+        kind="accounts",
+        runner="ustaz.accounts.services.accounts_import_job_run",
+        filename="people.csv",
+        created_by=office,
+        total=600,
+        checked=600,
+        applied=600,
+        status=ImportJobStatus.DONE,
+        result={"count": 600},
+    )
+
     # --- The audit log has something in it ------------------------------------------------------------
     audit_record(action=AuditAction.values[0], actor=office, target=owner)
     assert Enrolment.objects.filter(course=course, student=owner).exists()

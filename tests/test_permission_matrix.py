@@ -91,6 +91,8 @@ def _course(uni, **more):
 
 # Keyed by URL name: every pattern with parameters is here (a missing one fails with its name).
 KWARGS = {
+    "import_job": lambda u: {"pk": u.import_job.pk},
+    "accounts:import_collect": lambda u: {"pk": u.import_job.pk},
     "accounts:person": lambda u: {"pk": u.people["owner"].pk},
     "accounts:person_role": lambda u: {"pk": u.people["owner"].pk},
     "accounts:person_reissue": lambda u: {"pk": u.people["owner"].pk},
@@ -422,6 +424,9 @@ EXPECTED: dict[str, Expect] = {
     "accounts:issued": page(account_managers()),
     # The slips are of the passwords issued in this session: none here, so back to the people page.
     "accounts:issued_slips": page(account_managers(office=REDIRECT, ict=REDIRECT)),
+    # A background import is its starter's (the office here): nobody else learns it exists.
+    "import_job": page(persons(NOT_FOUND, office=OK)),
+    "accounts:import_collect": page(persons(NOT_FOUND, office=REDIRECT)),
     "accounts:person": page(account_managers()),
     "accounts:person_role": post_only(account_managers()),
     "accounts:person_reissue": post_only(account_managers()),

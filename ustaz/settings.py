@@ -263,6 +263,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# --- Imports of tables (accounts, students, grades, bank statements) ------------------------------------
+# Every uploaded table is refused over these limits, with a message naming the limit (ustaz/core/tables.py).
+IMPORT_MAX_BYTES = envint("USTAZ_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = envint("USTAZ_IMPORT_MAX_UNPACKED_BYTES", 60 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("USTAZ_IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_COLUMNS = envint("USTAZ_IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELL_CHARS = envint("USTAZ_IMPORT_MAX_CELL_CHARS", 1000)
+# A file of accounts or students with more rows than this is checked and applied by a background task.
+IMPORT_BACKGROUND_ROWS = envint("USTAZ_IMPORT_BACKGROUND_ROWS", 500)
+
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ustaz.accounts.backends.AuthenticationBackend"]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),
+    path("imports/<int:pk>/", core_views.import_job, name="import_job"),
     path("bench/bare/", core_views.bare, name="bare"),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ustaz.accounts import services as accounts_services
 from ustaz.accounts.models import Role, User
 from ustaz.accounts.services import IssuedCredential
+from ustaz.core import imports
+from ustaz.core.models import ImportJob, ImportJobStatus
 
 from .models import (
     Course,
@@ -97,7 +99,14 @@ class StudentImportResult:
 
 
 def students_import(
-    *, group: StudyGroup, filename: str, content: bytes, issued_by: User | None, request: HttpRequest | None = None
+    *,
+    group: StudyGroup,
+    filename: str,
+    content: bytes,
+    issued_by: User | None,
+    request: HttpRequest | None = None,
+    check_progress: accounts_services.Progress | None = None,
+    apply_progress: accounts_services.Progress | None = None,
 ) -> StudentImportResult:
     """Issue accounts and student records for the rows of a file, all in the group, and enrol them in the
     group's courses that have not ended. Every row is checked first; one wrong row and nothing is created."""
@@ -108,6 +117,7 @@ def students_import(
         required=("last_name", "first_name", "iin", "dlt_basis"),
         issued_by=issued_by,
         request=request,
+        progress=check_progress,
     )
     errors = list(prepared.errors)
     lookups = {
@@ -130,7 +140,8 @@ def students_import(
                     (row.line, _("%(column)s: unknown value “%(value)s”.") % {"column": column, "value": given})
                 )
         year = row.cells.get("year_of_study", "").strip() or "1"
-        if not year.isdigit() or not 1 <= int(year) <= 7:
+        # isdecimal() alone lets "²" through, which int() refuses.
+        if not (year.isascii() and year.isdecimal()) or not 1 <= int(year) <= 7:
             errors.append((row.line, _("year_of_study: a whole number from 1 to 7.")))
         else:
             record["year_of_study"] = int(year)
@@ -144,17 +155,52 @@ def students_import(
         records.append(record)
     if errors:
         return StudentImportResult(errors=sorted(set(errors)))
-    with transaction.atomic():
-        issued = accounts_services.accounts_import_issue(prepared=prepared, issued_by=issued_by, request=request)
-        StudentRecord.objects.bulk_create(
-            [
-                StudentRecord(student=credential.user, programme_id=group.programme_id, group=group, **record)
-                for credential, record in zip(issued, records, strict=True)
-            ]
-        )
-        courses = Course.objects.filter(groups=group, term__ends_on__gte=timezone.localdate())
-        Enrolment.objects.bulk_create(
-            [Enrolment(course=course, student=credential.user) for course in courses for credential in issued],
-            ignore_conflicts=True,
-        )
+    # Logins and password hashes are made before the short transaction that saves them.
+    built = accounts_services.accounts_import_build(prepared=prepared, progress=apply_progress)
+    courses = list(Course.objects.filter(groups=group, term__ends_on__gte=timezone.localdate()))
+    try:
+        with transaction.atomic():
+            issued = accounts_services.accounts_import_save(
+                built=built, filename=prepared.filename, issued_by=issued_by, request=request
+            )
+            StudentRecord.objects.bulk_create(
+                [
+                    StudentRecord(student=credential.user, programme_id=group.programme_id, group=group, **record)
+                    for credential, record in zip(issued, records, strict=True)
+                ]
+            )
+            Enrolment.objects.bulk_create(
+                [Enrolment(course=course, student=credential.user) for course in courses for credential in issued],
+                ignore_conflicts=True,
+            )
+    except IntegrityError:
+        return StudentImportResult(errors=[(1, accounts_services.issued_meanwhile_message())])
     return StudentImportResult(issued=issued, enrolled_in=len(courses))
+
+
+def students_import_job_run(job: ImportJob) -> None:
+    """The task's part of a large students import (ustaz.core.imports): all rows checked, then saved in one
+    short transaction, or refused with the errors by line."""
+    group = StudyGroup.objects.filter(pk=job.params.get("group")).first()
+    if group is None:
+        imports.job_refuse(job, [(1, _("The group no longer exists."))])
+        return
+
+    def applying(n: int, total: int) -> None:
+        imports.job_progress(job, status=ImportJobStatus.APPLYING, applied=n)
+
+    result = students_import(
+        group=group,
+        filename=job.filename,
+        content=bytes(job.content),
+        issued_by=job.created_by,
+        check_progress=lambda n, total: imports.job_progress(job, checked=n, total=total),
+        apply_progress=applying,
+    )
+    if result.errors:
+        imports.job_refuse(job, result.errors)
+        return
+    job.applied = len(result.issued)
+    accounts_services.issued_job_done(
+        job, result.issued, summary={"count": len(result.issued), "enrolled_in": result.enrolled_in}
+    )

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ustaz.accounts import services as accounts_services
+from ustaz.core import imports, tables
 
 from . import access, selectors, services
 from .forms import CourseCreateForm, EnrolGroupForm, StudentImportForm
@@ -69,13 +70,33 @@ def students_import(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        try:
+            tables.check_size(upload.size)
+            content = upload.read()
+            background, counted = accounts_services.import_in_background(upload.name, content)
+        except tables.ImportFileError as exc:
+            errors = [(1, str(exc))]
         else:
+            if background:
+                job = imports.import_job_start(
+                    kind="students",
+                    runner="ustaz.academics.services.students_import_job_run",
+                    filename=upload.name,
+                    content=content,
+                    created_by=request.user,
+                    total=counted,
+                    params={
+                        "group": form.cleaned_data["group"].pk,
+                        "send_email": form.cleaned_data["send_email"],
+                        "login_url": accounts_services.login_url(request),
+                        "language": get_language(),
+                    },
+                )
+                return redirect("import_job", pk=job.pk)
             result = services.students_import(
                 group=form.cleaned_data["group"],
                 filename=upload.name,
-                content=upload.read(),
+                content=content,
                 issued_by=request.user,
                 request=request,
             )
@@ -105,4 +126,5 @@ def students_import(request: HttpRequest) -> HttpResponse:
             "bases": services.DltBasis.choices,
             "deliveries": services.Delivery.choices,
         },
+        status=400 if errors or form.errors else 200,
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/issue/", views.issue_account, name="issue"),
     path("people/import/", views.import_accounts, name="import"),
+    path("people/import/<int:pk>/passwords/", views.import_collect, name="import_collect"),
     path("people/issued/", views.issued, name="issued"),
     path("people/issued/slips.pdf", views.issued_slips, name="issued_slips"),
     path("people/<int:pk>/", views.person, name="person"),

@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ustaz.core import person_file
+from ustaz.core import access as core_access
+from ustaz.core import imports, person_file, tables
 
 from . import access, services
 from .forms import ImportAccountsForm, IssueAccountForm, ProfileForm, RoleForm
@@ -67,11 +69,30 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        try:
+            tables.check_size(upload.size)
+            content = upload.read()
+            background, counted = services.import_in_background(upload.name, content)
+        except services.ImportFileError as exc:
+            errors = [(1, str(exc))]
         else:
+            if background:
+                job = imports.import_job_start(
+                    kind="accounts",
+                    runner="ustaz.accounts.services.accounts_import_job_run",
+                    filename=upload.name,
+                    content=content,
+                    created_by=request.user,
+                    total=counted,
+                    params={
+                        "send_email": form.cleaned_data["send_email"],
+                        "login_url": services.login_url(request),
+                        "language": get_language(),
+                    },
+                )
+                return redirect("import_job", pk=job.pk)
             result = services.accounts_import(
-                filename=upload.name, content=upload.read(), issued_by=request.user, request=request
+                filename=upload.name, content=content, issued_by=request.user, request=request
             )
             if result.errors:
                 errors = result.errors
@@ -82,7 +103,17 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/import.html",
         {"form": form, "errors": errors, "columns": services.IMPORT_COLUMNS, "required": services.REQUIRED_COLUMNS},
+        status=400 if errors or form.errors else 200,
     )
+
+
+@never_cache
+@login_required
+def import_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The passwords a large import issued, moved once from its (encrypted) job into the starter's session."""
+    job = core_access.get_import_job_for(request.user, pk)
+    services.credentials_collect(request, job)
+    return redirect("accounts:issued")
 
 
 @never_cache  # one-time passwords must not stay in a browser's cache

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -20,13 +21,14 @@ from django.utils.translation import gettext as _
 from ustaz.accounts.models import User
 from ustaz.accounts.services import ImportFileError, read_table
 from ustaz.core.models import AuditAction
+from ustaz.core.numbers import MAX_NUMBER_TEXT, check_for_field
 from ustaz.core.services import audit_record
 
 from .models import Application, Contract, Installment, Payment, PaymentSource, Status
 
 CENT = Decimal("0.01")
 CONTRACT_LANGUAGES = ("kk", "ru")
-MAX_STATEMENT_MB = 10
+REFERENCE_LENGTH = Payment._meta.get_field("reference").max_length
 
 
 def schedule(*, amount_per_year: Decimal, years: int, first_year: int) -> list[tuple[datetime.date, Decimal]]:
@@ -180,21 +182,31 @@ def with_balances(contracts: QuerySet[Contract], today: datetime.date | None = N
     )
 
 
+class AmountError(ValueError):
+    """Not a sum of money a payment can keep; ``str()`` is the translated reason, to be shown as it is."""
+
+
 def parse_amount(text: str) -> Decimal:
-    """ "150 000,50", "150000.50", "150,000.50" → Decimal; ValueError otherwise (or not positive)."""
+    """ "150 000,50", "150000.50", "150,000.50" → Decimal; AmountError (a ValueError) otherwise: not a sum,
+    not positive, or more than a payment's column keeps (40 digits would break every money page)."""
+    text = text or ""
+    not_money = AmountError(_("the amount “%(amount)s” is not a sum of money") % {"amount": text[:MAX_NUMBER_TEXT]})
+    if len(text) > MAX_NUMBER_TEXT * 2:
+        raise not_money
     cleaned = re.sub(r"[\s\u00a0₸]|KZT|тг\.?", "", text.strip(), flags=re.IGNORECASE)
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{1,2})?", cleaned):
         cleaned = cleaned.replace(",", "")
     cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
-        raise ValueError(text)
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as error:
-        raise ValueError(text) from error
+    # ASCII digits only: \d would take other scripts' digits too.
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):
+        raise not_money
+    amount = Decimal(cleaned)
     if amount <= 0:
-        raise ValueError(text)
-    return amount
+        raise not_money
+    try:
+        return check_for_field(amount, Payment._meta.get_field("amount"))
+    except ValidationError as error:
+        raise AmountError(_("the amount %(amount)s is too large") % {"amount": cleaned[:MAX_NUMBER_TEXT]}) from error
 
 
 def parse_date(text: str) -> datetime.date:
@@ -211,14 +223,24 @@ def parse_date(text: str) -> datetime.date:
 def payment_record(*, contract: Contract, amount: Decimal, paid_on: datetime.date, reference: str, by: User) -> Payment:
     if amount <= 0:
         raise ValidationError(_("The amount must be above zero."))
+    amount = check_for_field(amount, Payment._meta.get_field("amount"))
     if paid_on > timezone.localdate():
         raise ValidationError(_("The payment date cannot be in the future."))
     reference = reference.strip()
+    if len(reference) > REFERENCE_LENGTH:
+        raise ValidationError(
+            _("The bank document number is longer than %(limit)s characters.") % {"limit": REFERENCE_LENGTH}
+        )
     if reference and Payment.objects.filter(reference=reference).exists():
         raise ValidationError(_("A payment with this bank document number is already recorded."))
-    payment = Payment.objects.create(
-        contract=contract, amount=amount, paid_on=paid_on, reference=reference, recorded_by=by
-    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                contract=contract, amount=amount, paid_on=paid_on, reference=reference, recorded_by=by
+            )
+    except IntegrityError:
+        # The same bank document recorded at the same moment by another request.
+        raise ValidationError(_("A payment with this bank document number is already recorded.")) from None
     audit_record(
         action=AuditAction.PAYMENT_RECORDED,
         actor=by,
@@ -235,6 +257,11 @@ COLUMNS = {
     "amount": ("amount", "сумма", "сомасы", "сома"),
     "reference": ("reference", "номер документа", "№ документа", "құжат нөмірі", "document"),
 }
+
+
+def _chunks(values: list[str], size: int = 2000) -> list[list[str]]:
+    """Lookups of a whole statement a query per 2,000 values (SQLite's bound on parameters), none per line."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 @dataclass
@@ -266,10 +293,14 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
         names[column] = found
     if report.errors:
         return report
-    numbers = {r[names["contract"]].strip() for r in rows}
-    contracts = {c.number: c for c in Contract.objects.filter(number__in=numbers)}
-    references = {r[names["reference"]].strip() for r in rows}
-    known = set(Payment.objects.filter(reference__in=references).values_list("reference", flat=True))
+    numbers = sorted({r[names["contract"]].strip() for r in rows})
+    contracts = {c.number: c for chunk in _chunks(numbers) for c in Contract.objects.filter(number__in=chunk)}
+    references = sorted({r[names["reference"]].strip() for r in rows})
+    known = {
+        reference
+        for chunk in _chunks(references)
+        for reference in Payment.objects.filter(reference__in=chunk).values_list("reference", flat=True)
+    }
     today = timezone.localdate()
     prepared = []
     seen: set[str] = set()
@@ -285,8 +316,8 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
             problems.append(_("unknown contract number “%(number)s”") % {"number": number})
         try:
             amount = parse_amount(cells[names["amount"]])
-        except ValueError:
-            problems.append(_("the amount “%(amount)s” is not a sum of money") % {"amount": cells[names["amount"]]})
+        except ValueError as error:
+            problems.append(str(error))
         try:
             paid_on = parse_date(cells[names["date"]])
         except ValueError:
@@ -296,6 +327,10 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
                 problems.append(_("the date %(date)s is in the future") % {"date": cells[names["date"]]})
         if not reference:
             problems.append(_("no bank document number"))
+        elif len(reference) > REFERENCE_LENGTH:
+            problems.append(
+                _("the bank document number is longer than %(limit)s characters") % {"limit": REFERENCE_LENGTH}
+            )
         if problems:
             report.errors.append((line, "; ".join(problems)))
             continue
@@ -315,12 +350,32 @@ def statement_import(*, filename: str, content: bytes, by: User) -> StatementRep
         )
     if report.errors:
         return report
-    with transaction.atomic():
-        report.recorded = Payment.objects.bulk_create(prepared)
-        audit_record(
-            action=AuditAction.STATEMENT_IMPORTED,
-            actor=by,
-            target_repr=filename[:200],
-            details={"recorded": len(prepared), "already": report.already},
-        )
+    for attempt in range(6):
+        try:
+            with transaction.atomic():
+                report.recorded = Payment.objects.bulk_create(prepared)
+                audit_record(
+                    action=AuditAction.STATEMENT_IMPORTED,
+                    actor=by,
+                    target_repr=filename[:200],
+                    details={"recorded": len(prepared), "already": report.already},
+                )
+            return report
+        except IntegrityError:
+            # The same statement imported at the same moment by another request recorded some of these
+            # bank documents first: they are "already recorded", as when imported one after the other.
+            recorded_meanwhile = set(
+                Payment.objects.filter(reference__in=[p.reference for p in prepared]).values_list(
+                    "reference", flat=True
+                )
+            )
+            report.already += sum(1 for p in prepared if p.reference in recorded_meanwhile)
+            prepared = [p for p in prepared if p.reference not in recorded_meanwhile]
+        except OperationalError as error:
+            # SQLite: another import holds the write lock longer than its busy timeout (or, in a shared-cache
+            # database, at all): wait a moment and try again rather than answer 500.
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    report.errors.append((1, _("The statement could not be recorded now; import it again.")))
     return report

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from ustaz.academics.models import DltBasis, Programme
 from ustaz.accounts.models import Role, User
+from ustaz.core.tables import xlsx_append
 
 from .models import Application, Campaign, Contract, Status, StatusChange
 
@@ -117,11 +118,11 @@ def workbook(campaign: Campaign | None, *, drafts: bool = True) -> bytes:
     book.remove(book.active)
     for title, lines in tables(campaign, drafts=drafts):
         sheet = book.create_sheet(title=title.replace("§", "")[:31])
-        sheet.append([title, _("Applications")])
+        xlsx_append(sheet, [title, _("Applications")])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for line in lines:
-            sheet.append([line.label, line.count])
+            xlsx_append(sheet, [line.label, line.count])
         sheet.column_dimensions["A"].width = 70
     output = io.BytesIO()
     book.save(output)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ustaz.core.files import serve_private_file
+from ustaz.core.numbers import parse_decimal
 from ustaz.live import providers
 
 from . import access, exams, ranking
-from .models import Application, CreativeExam, ExamFormat, Offer, Status
+from .models import Application, CreativeExam, ExamFormat, ExamScore, Offer, Status
 
 
 @login_required
@@ -60,12 +61,16 @@ def exam_score(request: HttpRequest, pk: int, application_pk: int) -> HttpRespon
         raise PermissionDenied
     application = get_object_or_404(Application, pk=application_pk, offer_id=exam.offer_id)
     points: dict[int, Decimal | None] = {}
+    column = ExamScore._meta.get_field("points")
     try:
         for criterion in exam.criteria.all():
-            raw = request.POST.get(f"c{criterion.pk}", "").strip().replace(",", ".")
-            points[criterion.pk] = Decimal(raw) if raw else None
-    except InvalidOperation:
-        messages.error(request, _("Points are numbers, such as 8 or 7.5."))
+            raw = request.POST.get(f"c{criterion.pk}", "").strip()
+            # Bounded to the column (1e30, NaN and Infinity refused), not only to the criterion's maximum.
+            points[criterion.pk] = (
+                parse_decimal(raw, max_digits=column.max_digits, decimal_places=column.decimal_places) if raw else None
+            )
+    except ValidationError as error:
+        messages.error(request, _("Points are numbers, such as 8 or 7.5.") + " " + " ".join(error.messages))
         return redirect("admissions:exam", pk=pk)
     try:
         exams.scores_save(exam=exam, application=application, member=request.user, points=points)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ustaz.academics.models import Delivery, StudyGroup
 from ustaz.accounts import services as accounts_services
+from ustaz.core import tables
 
 from . import access, contracts, enrolment, reports
 from .models import Contract, Status
@@ -52,6 +54,10 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
         if not office:
             raise PermissionDenied
         return _contract_action(request, contract)
+    return _contract_page(request, contract, office=office)
+
+
+def _contract_page(request: HttpRequest, contract: Contract, *, office: bool, status: int = 200) -> HttpResponse:
     application = contract.application
     return render(
         request,
@@ -69,6 +75,7 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
             "deliveries": Delivery.choices,
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -83,8 +90,8 @@ def _contract_action(request: HttpRequest, contract: Contract) -> HttpResponse:
         elif action == "payment":
             try:
                 amount = contracts.parse_amount(request.POST.get("amount", ""))
-            except ValueError:
-                raise ValidationError(_("The amount is not a sum of money.")) from None
+            except contracts.AmountError as error:
+                raise ValidationError(_("The amount is not accepted: %(reason)s.") % {"reason": error}) from None
             contracts.payment_record(
                 contract=contract,
                 amount=amount,
@@ -112,7 +119,9 @@ def _contract_action(request: HttpRequest, contract: Contract) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as error:
+        # Refused: the page again, with the reason, answering 400 (nothing was recorded).
         messages.error(request, " ".join(error.messages))
+        return _contract_page(request, contract, office=True, status=400)
     return redirect("admissions:contract", pk=contract.pk)
 
 
@@ -151,10 +160,8 @@ def contracts_list(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("statement")
         if upload is None:
             messages.error(request, _("Choose a file."))
-        elif upload.size > contracts.MAX_STATEMENT_MB * 1024 * 1024:
-            messages.error(
-                request, _("A bank statement is at most %(limit)d MB.") % {"limit": contracts.MAX_STATEMENT_MB}
-            )
+        elif upload.size > settings.IMPORT_MAX_BYTES:
+            report = contracts.StatementReport(errors=[(1, str(tables.file_too_large()))])
         else:
             report = contracts.statement_import(filename=upload.name, content=upload.read(), by=request.user)
             if not report.errors:
@@ -176,6 +183,7 @@ def contracts_list(request: HttpRequest) -> HttpResponse:
         request,
         "admissions/contracts.html",
         {"contracts": rows, "report": report, "overdue": sum(1 for r in rows if r.debt)},
+        status=400 if report is not None and report.errors else 200,
     )
 
 

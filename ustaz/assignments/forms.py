@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -21,6 +22,10 @@ CATEGORY_LABELS = {
 }
 
 
+# The largest number of points an assignment's column keeps (max_digits 5, one decimal).
+RUBRIC_MAX_POINTS = Decimal("9999.9")
+
+
 def parse_rubric(text: str) -> list[dict]:
     """One criterion a line: `Technique: weak=0; fair=10; strong=20`."""
     criteria = []
@@ -36,12 +41,21 @@ def parse_rubric(text: str) -> list[dict]:
                 raise forms.ValidationError(
                     _("Line %(line)d: write “criterion: level=points; level=points”.") % {"line": number}
                 )
+            if len(points.strip()) > 7 or Decimal(points.strip()) > RUBRIC_MAX_POINTS:
+                raise forms.ValidationError(
+                    _("Line %(line)d: a level gives at most %(max)s points.")
+                    % {"line": number, "max": RUBRIC_MAX_POINTS}
+                )
             levels.append({"title": name.strip(), "points": float(points)})
         if not sep or not title.strip() or not levels:
             raise forms.ValidationError(
                 _("Line %(line)d: write “criterion: level=points; level=points”.") % {"line": number}
             )
         criteria.append({"title": title.strip(), "levels": levels})
+    # The rubric's total becomes the assignment's maximum: it must fit that column.
+    total = sum(Decimal(str(max(lv["points"] for lv in c["levels"]))) for c in criteria)
+    if total > RUBRIC_MAX_POINTS:
+        raise forms.ValidationError(_("The rubric gives at most %(max)s points in all.") % {"max": RUBRIC_MAX_POINTS})
     return criteria
 
 
@@ -125,4 +139,6 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
     feedback = forms.CharField(label=gettext_lazy("Feedback"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    points = forms.DecimalField(label=gettext_lazy("Points"), required=False, min_value=0, decimal_places=1)
+    points = forms.DecimalField(
+        label=gettext_lazy("Points"), required=False, min_value=0, max_digits=5, decimal_places=1
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -272,6 +273,16 @@ def instructions_file(request: HttpRequest, pk: int, assignment_pk: int, file_pk
     )
 
 
+def _seconds(value) -> float | None:
+    """A time code in seconds: a finite number from 0 to a day (NaN and Infinity are no time)."""
+    if value is None:
+        return None
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 <= seconds <= 86400:
+        raise ValueError(value)
+    return seconds
+
+
 @login_required
 @require_POST
 def comment(request: HttpRequest, file_pk: int) -> JsonResponse:
@@ -284,8 +295,8 @@ def comment(request: HttpRequest, file_pk: int) -> JsonResponse:
             file=item,
             author=request.user,
             text=str(data.get("text", "")),
-            start=float(data["start"]) if data.get("start") is not None else None,
-            end=float(data["end"]) if data.get("end") is not None else None,
+            start=_seconds(data.get("start")),
+            end=_seconds(data.get("end")),
             page=int(data["page"]) if data.get("page") is not None else None,
             region=data.get("region"),
         )

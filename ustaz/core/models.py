@@ -71,3 +71,59 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to start")
+    CHECKING = "checking", _("checking the rows")
+    APPLYING = "applying", _("saving")
+    DONE = "done", _("done")
+    FAILED = "failed", _("refused")
+
+
+class ImportJob(models.Model):
+    """A large import (accounts, students) stored, checked and applied by a background task, all or nothing;
+    its page shows the progress (rows checked of the total), then the result or the errors by line."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    # The function that checks and applies the file (set by code, never from a request).
+    runner = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    filename = models.CharField(_("file"), max_length=200)
+    # The upload, kept only until the job has run (bounded by USTAZ_IMPORT_MAX_BYTES).
+    content = models.BinaryField(default=b"")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    applied = models.PositiveIntegerField(_("rows saved"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    # Issued one-time passwords, encrypted, until the person who started the job collects them once.
+    sealed = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        if self.status == ImportJobStatus.APPLYING:
+            return 50 + 50 * min(self.applied, self.total) // self.total
+        return 50 * min(self.checked, self.total) // self.total

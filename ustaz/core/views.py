@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .files import storage_is_healthy
@@ -41,3 +43,16 @@ def health(request: HttpRequest) -> JsonResponse:
 def bare(request: HttpRequest) -> HttpResponse:
     """The floor for benchmarks: the cheapest response Django can make through the same server."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+@never_cache
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large import's progress; the page polls it with HTMX (or reloads itself without JavaScript)."""
+    from . import access
+
+    job = access.get_import_job_for(request.user, pk)
+    context = {"job": job, "errors": [tuple(e) for e in job.errors], "next_url": job.result.get("next_url", "")}
+    if request.htmx:
+        return render(request, "core/_import_job.html", context)
+    return render(request, "core/import_job.html", context)

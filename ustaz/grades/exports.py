@@ -1,10 +1,13 @@
-"""The journal as an Excel workbook (openpyxl), in the reader's language."""
+"""The journal as an Excel workbook (openpyxl), in the reader's language. Every row goes through
+``xlsx_append``: a name that begins with "=" is text, never a formula."""
 
 from __future__ import annotations
 
 import io
 
 from django.utils.translation import gettext as _
+
+from ustaz.core.tables import xlsx_append
 
 from .models import GradeItem
 from .rules import TRADITIONAL_LABELS
@@ -18,20 +21,21 @@ def journal_xlsx(*, course_title: str, items: list[GradeItem], rows: list[Journa
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Journal")[:31]
-    sheet.append([course_title])
+    xlsx_append(sheet, [course_title])
     sheet["A1"].font = Font(bold=True)
     header = (
         [_("Student"), _("Login")]
         + [f"{i.title} (/{i.max_points.normalize():f})" for i in items]
         + ["R1", "R2", _("AR"), _("Admission"), _("Final"), _("Letter"), _("GPA points")]
     )
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
         result = row.standing.result
         admitted = "" if result is None else (_("admitted") if result.admitted else _("not admitted"))
-        sheet.append(
+        xlsx_append(
+            sheet,
             [row.student.full_name, row.student.username]
             + [float(p) if p is not None else None for p in row.points]
             + [
@@ -42,7 +46,7 @@ def journal_xlsx(*, course_title: str, items: list[GradeItem], rows: list[Journa
                 float(result.final_score) if result and result.final_score is not None else None,
                 result.letter.letter if result and result.letter else None,
                 float(result.letter.points) if result and result.letter else None,
-            ]
+            ],
         )
     sheet.freeze_panes = "C3"
     sheet.column_dimensions["A"].width = 34
@@ -82,11 +86,12 @@ def statement_xlsx(*, course, group, rows, title: str = "") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Exam statement")[:31]
-    sheet.append([title or _("Exam statement")])
-    sheet.append([course.title, course.discipline.code, str(course.term), group.name])
+    xlsx_append(sheet, [title or _("Exam statement")])
+    xlsx_append(sheet, [course.title, course.discipline.code, str(course.term), group.name])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([])
-    sheet.append(
+    xlsx_append(sheet, [])
+    xlsx_append(
+        sheet,
         [
             "№",
             _("Student"),
@@ -98,14 +103,15 @@ def statement_xlsx(*, course, group, rows, title: str = "") -> bytes:
             _("Letter"),
             _("GPA points"),
             _("Traditional grade"),
-        ]
+        ],
     )
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for n, row in enumerate(rows, start=1):
         r = row.standing.result
         letter = r.letter if r else None
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 n,
                 row.student.full_name,
@@ -117,7 +123,7 @@ def statement_xlsx(*, course, group, rows, title: str = "") -> bytes:
                 letter.letter if letter else None,
                 float(letter.points) if letter else None,
                 str(TRADITIONAL_LABELS[letter.traditional]) if letter else None,
-            ]
+            ],
         )
     sheet.column_dimensions["B"].width = 34
     buffer = io.BytesIO()

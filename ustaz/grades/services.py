@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ustaz.academics.models import Course, Enrolment, Term
 from ustaz.accounts.models import Role, User
 from ustaz.core.models import AuditAction
+from ustaz.core.numbers import MAX_NUMBER_TEXT, check_for_field
 from ustaz.core.services import audit_record
 from ustaz.notifications import services as notifications
 
@@ -40,17 +41,25 @@ from .models import (
 
 
 def parse_points(text: str) -> Decimal | None:
-    """What a teacher types in a cell: "85", "85.5" or "85,5"; empty clears the grade."""
-    text = (text or "").strip().replace(",", ".").replace(" ", "")
+    """What a teacher types in a cell: "85", "85.5" or "85,5"; empty clears the grade. Bounded to the column
+    that keeps points (1e30, NaN and Infinity are refused with a message, never saved)."""
+    text = (text or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
+    if len(text) > MAX_NUMBER_TEXT:
+        raise ValidationError(
+            _("“%(value)s” is not a number.") % {"value": text[:MAX_NUMBER_TEXT] + "…"}, code="not_a_number"
+        )
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise ValidationError(_("“%(value)s” is not a number.") % {"value": text}, code="not_a_number") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
-        raise ValidationError(_("Points are given with at most one decimal."), code="precision")
-    return value
+    try:
+        return check_for_field(value, Grade._meta.get_field("points"))
+    except ValidationError as exc:
+        if exc.code == "precision":
+            raise ValidationError(_("Points are given with at most one decimal."), code="precision") from None
+        raise
 
 
 def entry_deadline(term: Term, week: int) -> datetime.date:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ustaz.academics import access as academics_access
 from ustaz.accounts.models import User
+from ustaz.core import tables
 from ustaz.core.files import content_disposition
 
 from . import access, cells, exports, selectors, services
@@ -111,7 +112,8 @@ def journal_cell(request: HttpRequest, pk: int) -> HttpResponse:
             error=error,
         ),
     }
-    return render(request, "grades/_cell_response.html", context)
+    # A refused value answers 400 (the page's script still swaps the cell in, with its reason).
+    return render(request, "grades/_cell_response.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -203,8 +205,8 @@ def grades_import(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
         upload, item = form.cleaned_data["file"], form.cleaned_data["item"]
-        if upload.size > 5 * 1024 * 1024:
-            form.add_error("file", _("The file is larger than 5 MB."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            errors = [(1, str(tables.file_too_large()))]
         else:
             count, errors = services.grades_import(
                 item=item,
@@ -219,7 +221,12 @@ def grades_import(request: HttpRequest, pk: int) -> HttpResponse:
                     request, ngettext("%(n)s grade imported.", "%(n)s grades imported.", count) % {"n": count}
                 )
                 return redirect("grades:course", pk=pk)
-    return render(request, "grades/import.html", {"course": course, "form": form, "errors": errors})
+    return render(
+        request,
+        "grades/import.html",
+        {"course": course, "form": form, "errors": errors},
+        status=400 if errors or form.errors else 200,
+    )
 
 
 @login_required
@@ -321,7 +328,12 @@ def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("grades:appeals")
-    return render(request, "grades/appeal.html", {"appeal": appeal, "error": error, "post": request.POST})
+    return render(
+        request,
+        "grades/appeal.html",
+        {"appeal": appeal, "error": error, "post": request.POST},
+        status=400 if error else 200,
+    )
 
 
 @login_required

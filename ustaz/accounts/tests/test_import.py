@@ -37,7 +37,7 @@ def test_it_reports_every_bad_row_and_creates_nothing(office, as_user):
     )
     before = User.objects.count()
     response = upload(as_user(office), "people.csv", csv_text.encode())
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: nothing created
     errors = response.context["errors"]
     lines = sorted({line for line, _message in errors})
     assert lines == [3, 4, 6, 7]

@@ -45,7 +45,7 @@ def test_one_wrong_row_writes_nothing_and_each_is_reported(teacher, student, oth
         ]
     )
     response = as_user(teacher).post(f"/courses/{course.pk}/grades/import/", {"item": exam.pk, "file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: nothing written
     lines = [line for line, _message in response.context["errors"]]
     assert lines == [3, 4, 5]  # not in the course, the same student again, unknown
     assert not Grade.objects.exists()

@@ -30,6 +30,14 @@ function save(input) {
   queues.set(row, next);
 }
 
+// A refused value answers 400 with the cell and its reason: show it like any answer.
+table.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 400) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 table.addEventListener("change", (event) => {
   if (event.target.matches("input.ji")) save(event.target);
 });
