@@ -16,7 +16,7 @@ class CurriculumCreateForm(BootstrapFormMixin, forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.all())
     admission_year = forms.IntegerField(label=_("Year of admission"), min_value=1990, max_value=2100)
     terms = forms.IntegerField(
-        label=_("Terms"),
+        label=_("Number of terms"),
         min_value=1,
         max_value=12,
         required=False,

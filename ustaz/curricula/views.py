@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import access, selectors, services, workbook
@@ -232,7 +233,15 @@ def curriculum_import(request: HttpRequest, pk: int) -> HttpResponse:
                     except ValidationError as exc:
                         form.add_error(None, exc)
                     else:
-                        messages.success(request, _("The curriculum is imported: %(n)s lines.") % {"n": count})
+                        messages.success(
+                            request,
+                            ngettext(
+                                "The curriculum is imported: %(n)s line.",
+                                "The curriculum is imported: %(n)s lines.",
+                                count,
+                            )
+                            % {"n": count},
+                        )
                         return redirect("curricula:curriculum", pk=curriculum.pk)
     return render(
         request,
