@@ -16,6 +16,9 @@ from .models import Curriculum
 
 
 def _page(request: HttpRequest, curriculum: Curriculum, *, refused: list[str] | None = None, status: int = 200):
+    if request.htmx:
+        # htmx swaps only successful responses: a refusal asked for by htmx is shown as the page it replaces.
+        status = 200
     return render(
         request,
         "curricula/curriculum.html",

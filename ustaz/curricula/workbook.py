@@ -12,6 +12,7 @@ written with an apostrophe before it, and read back without it, so the round tri
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,6 +50,9 @@ COLUMNS = [
     "attestation_form",
 ]
 GROUP_KIND = "elective_group"
+# A workbook is a zip: its parts may unpack to at most this many times the file's size limit (a few KB of
+# repeated text would otherwise unpack to gigabytes in the parser's memory).
+UNPACKED_FACTOR = 40
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPED_STARTS = (*FORMULA_STARTS, "'")
 
@@ -180,6 +184,13 @@ def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
 
     if len(content) > settings.CURRICULA_IMPORT_MAX_KB * 1024:
         raise ValueError(_("The file is larger than %(kb)s KB.") % {"kb": settings.CURRICULA_IMPORT_MAX_KB})
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValueError(_("This file could not be read as an Excel workbook (.xlsx).")) from exc
+    if unpacked > settings.CURRICULA_IMPORT_MAX_KB * 1024 * UNPACKED_FACTOR:
+        raise ValueError(_("The workbook unpacks to more than its size allows; save it again without extra content."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:

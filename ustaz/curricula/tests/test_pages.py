@@ -235,3 +235,13 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_curricula(office
         make_valid(actor=office)
     # session, user, curricula with programmes and line counts, programmes for the form's choices
     assert _queries(client, "/curricula/") == few <= 5
+
+
+def test_a_refused_approval_asked_for_by_htmx_is_shown_in_the_page(office, as_user):
+    curriculum = make_valid(actor=office)
+    CurriculumLine.objects.filter(curriculum=curriculum, term=1).update(credits=20)
+    response = as_user(office).post(f"/curricula/{curriculum.pk}/approve/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Term 1 has 20 credits; a term has 30." in response.content.decode()
+    curriculum.refresh_from_db()
+    assert curriculum.status == CurriculumStatus.DRAFT

@@ -168,3 +168,27 @@ def test_the_read_limits_apply_to_the_parser_itself(office, settings):
     settings.CURRICULA_IMPORT_MAX_KB = 1
     parsed = workbook.parse_curriculum(curriculum, b"x" * 2048)
     assert parsed.errors == [(1, "The file is larger than 1 KB.")] and not parsed.lines
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_before_it_is_parsed(office, settings):
+    from testkit.fuzz import bounded_memory
+
+    curriculum = make_valid(actor=office)
+    import zipfile
+
+    small = workbook_of([["elective_group", 3, "E3", "Таңдау", "", "", 5, "basic"]])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(small)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", b" " * 4_000_000 + b"</worksheet>")
+            bomb.writestr(member.filename, data)
+    content = buffer.getvalue()
+    settings.CURRICULA_IMPORT_MAX_KB = 64
+    assert len(content) < 64 * 1024
+    with bounded_memory(256):
+        parsed = workbook.parse_curriculum(curriculum, content)
+    assert parsed.errors == [
+        (1, "The workbook unpacks to more than its size allows; save it again without extra content.")
+    ]
