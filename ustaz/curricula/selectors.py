@@ -12,7 +12,7 @@ from ustaz.academics.models import StudentRecord
 from ustaz.accounts.models import User
 
 from . import access, rules
-from .models import Curriculum, CurriculumLine, CurriculumStatus, Cycle, ElectiveGroup
+from .models import Curriculum, CurriculumLine, CurriculumStatus, Cycle, ElectiveGroup, LineKind
 from .services import curriculum_problems, group_facts, line_facts
 
 
@@ -69,12 +69,31 @@ def curriculum_page(curriculum: Curriculum) -> CurriculumPage:
     for line in lines:
         # Each line's group from the list already read, not one query per line.
         line.elective_group = by_pk.get(line.elective_group_id)
+    # Each choice's label translated once for the page, not once per line and column (lazy strings are slow).
+    labels = {
+        model_field: {value: str(label) for value, label in CurriculumLine._meta.get_field(model_field).choices}
+        for model_field in ("cycle", "component", "control", "practice_kind", "attestation_form")
+    }
     options: dict[int, list[CurriculumLine]] = defaultdict(list)
+    by_term: dict[int, list[CurriculumLine]] = defaultdict(list)
     for line in lines:
+        line.cycle_label = labels["cycle"].get(line.cycle, "")
+        line.component_label = labels["component"].get(line.component, "")
+        line.control_label = labels["control"].get(line.control, "")
+        if line.kind == LineKind.PRACTICE:
+            kind = labels["practice_kind"].get(line.practice_kind, "")
+            line.label = f"{kind}: {line.discipline.name}" if line.discipline_id else kind
+        elif line.kind == LineKind.ATTESTATION:
+            line.label = labels["attestation_form"].get(line.attestation_form, "")
+        else:
+            line.label = line.discipline.name if line.discipline_id else ""
         if line.elective_group_id:
             options[line.elective_group_id].append(line)
+        else:
+            by_term[line.term].append(line)
     for group in groups:
         group.options = options.get(group.pk, [])
+        group.cycle_label = labels["cycle"].get(group.cycle, "")
     policy = rules.policy_for(curriculum.programme.level)
     result = rules.totals(curriculum.terms, [line_facts(x) for x in lines], [group_facts(g) for g in groups])
     terms = []
@@ -84,7 +103,7 @@ def curriculum_page(curriculum: Curriculum) -> CurriculumPage:
             TermView(
                 number=number,
                 credits=credits,
-                lines=[x for x in lines if x.term == number and not x.elective_group_id],
+                lines=by_term.get(number, []),
                 groups=[g for g in groups if g.term == number],
                 wrong=abs(credits - policy.term_credits) > policy.term_tolerance,
             )
