@@ -34,7 +34,12 @@ def approved(student, office):
 
 @pytest.fixture
 def draft(approved, office):
-    return services.curriculum_new_version(curriculum=approved, actor=office)
+    curriculum = services.curriculum_new_version(curriculum=approved, actor=office)
+    services.group_save(
+        curriculum=curriculum,
+        data=services.GroupData(code="E9", term=3, cycle=Cycle.BASIC, credits_to_choose=5, name_kk="Таңдау"),
+    )
+    return curriculum
 
 
 def status_of(as_user, request, persona, method, url, data=None):
@@ -101,14 +106,16 @@ EDITS = [
 def test_nobody_but_the_office_edits(request, as_user, persona, draft, approved):
     for curriculum in (draft, approved):
         line = curriculum.lines.first()
-        for method, tail in EDITS + [("post", "new-version/")]:
-            url = f"/curricula/{curriculum.pk}/" + tail.format(line=line.pk)
+        group_edits = [("get", "groups/{group}/"), ("post", "groups/{group}/remove/")] if curriculum == draft else []
+        group = curriculum.elective_groups.first()
+        for method, tail in EDITS + group_edits + [("post", "new-version/")]:
+            url = f"/curricula/{curriculum.pk}/" + tail.format(line=line.pk, group=group.pk if group else 0)
             expected = {"anonymous": 302}.get(persona)
             if expected is None:
                 readable = READ[persona] == 200 and (curriculum == approved or persona == "rector")
                 expected = 403 if readable else 404
             assert status_of(as_user, request, persona, method, url).status_code == expected, (url, curriculum)
-    assert CurriculumLine.objects.filter(curriculum=draft).count() == 11
+    assert CurriculumLine.objects.filter(curriculum=draft).count() == 11 and draft.elective_groups.count() == 1
     assert Curriculum.objects.filter(status=CurriculumStatus.DRAFT).count() == 1
 
 

@@ -195,3 +195,17 @@ def test_the_database_keeps_one_version_in_force_and_one_draft_per_programme_and
             Curriculum.objects.create(
                 programme=approved.programme, admission_year=2025, version=9, terms=8, status=status
             )
+
+
+def test_a_group_with_disciplines_keeps_its_term_and_cycle(office):
+    curriculum = make_valid(actor=office)
+    data = services.GroupData(code="E3", term=3, cycle=Cycle.BASIC, credits_to_choose=5, name_kk="Таңдау")
+    group = services.group_save(curriculum=curriculum, data=data)
+    discipline_line(curriculum, 3, Cycle.BASIC, 5, component=Component.ELECTIVE, elective_group=group)
+    moved = services.GroupData(code="E3", term=4, cycle=Cycle.BASIC, credits_to_choose=5, name_kk="Таңдау")
+    with pytest.raises(ValidationError, match="before changing its term or cycle"):
+        services.group_save(curriculum=curriculum, data=moved, group=group)
+    renamed = services.GroupData(code="E3", term=3, cycle=Cycle.BASIC, credits_to_choose=4, name_kk="Жаңа атауы")
+    services.group_save(curriculum=curriculum, data=renamed, group=group)
+    group.refresh_from_db()
+    assert (group.term, group.credits_to_choose, group.name_kk) == (3, 4, "Жаңа атауы")
