@@ -1,5 +1,6 @@
-"""Load scenario against a running Ustaz: virtual students open home, a course page, a text material and a
-file download, each with their own session; a bare Django view served the same way is the floor.
+"""Load scenario against a running Ustaz: virtual students open home, a course page, a text material, a
+file download and their programme's curriculum, each with their own session; a bare Django view served the
+same way is the floor.
 
     make run                       # in one terminal (or any deployment)
     make bench                     # in another: .venv/bin/python bench/run.py --url http://127.0.0.1:8000
@@ -40,6 +41,7 @@ class Student:
     feed: str
     forum: str
     assignment: str
+    curriculum: str
 
 
 def prepare_student(base: str, login: str) -> Student | None:
@@ -64,7 +66,8 @@ def prepare_student(base: str, login: str) -> Student | None:
         assignments = re.findall(
             r'href="(/courses/\d+/assignments/\d+/)"', client.get(courses[0] + "assignments/").text
         )
-        if feed is None or not forum or not assignments:
+        curricula = re.findall(r'href="(/curricula/\d+/)"', client.get("/curricula/").text)
+        if feed is None or not forum or not assignments or not curricula:
             return None
         cookie = f"sessionid={client.cookies['sessionid']}"
         return Student(
@@ -79,6 +82,7 @@ def prepare_student(base: str, login: str) -> Student | None:
             feed=feed.group(1),
             forum=forum,
             assignment=assignments[0],
+            curriculum=curricula[0],
         )
     finally:
         client.close()
@@ -170,6 +174,7 @@ def admission_office_scenarios(base: str) -> dict[str, list[tuple[str, str, str]
         if exam:
             plans["exam sheet (commission)"] = [(cookie["demo-commission"], exam.group(1), 'id="sheet"')]
     plans["contracts (office)"] = [(cookie["demo-office"], "/admission/contracts/", 'id="contracts"')]
+    plans["curricula (office)"] = [(cookie["demo-office"], "/curricula/", 'id="curricula"')]
     for client in clients.values():
         client.close()
     return plans
@@ -200,6 +205,7 @@ def main() -> int:
 
     scenarios = {
         "bare Django view (floor)": [(s.cookie, "/bench/bare/", "ok") for s in students],
+        "curriculum page": [(s.cookie, s.curriculum, 'id="curriculum"') for s in students],
         "home": [(s.cookie, s.home, 'id="h-studying"') for s in students],
         "course page": [(s.cookie, s.course, s.course_marker) for s in students],
         "text material": [(s.cookie, s.page, s.page_marker) for s in students],

@@ -351,6 +351,37 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     recording.save()
     o["recording"] = recording
 
+    # --- The programme's curriculum: a version in force, and the next one drafted --------------------------
+    from ustaz.curricula import services as curricula
+    from ustaz.curricula.models import Component, Control, Curriculum, CurriculumStatus, Cycle, LineKind
+
+    in_force = curricula.curriculum_create(
+        programme=programme, admission_year=group.admission_year, terms=8, actor=office
+    )
+    curricula.line_save(
+        curriculum=in_force,
+        data=curricula.LineData(
+            kind=LineKind.DISCIPLINE,
+            term=1,
+            credits=5,
+            cycle=Cycle.GENERAL,
+            discipline=course.discipline,
+            component=Component.COMPULSORY,
+            control=Control.EXAM,
+        ),
+    )
+    curricula.group_save(
+        curriculum=in_force,
+        data=curricula.GroupData(code="EL-1", term=1, cycle=Cycle.GENERAL, credits_to_choose=5, name_kk="Таңдау"),
+    )
+    # Approved as it stands (one line is far from the credit rules, which the curricula's own tests try).
+    Curriculum.objects.filter(pk=in_force.pk).update(status=CurriculumStatus.APPROVED)
+    in_force.refresh_from_db()
+    o["curriculum"] = in_force
+    o["curriculum_draft"] = draft = curricula.curriculum_new_version(curriculum=in_force, actor=office)
+    o["curriculum_draft_line"] = draft.lines.first()
+    o["curriculum_draft_group"] = draft.elective_groups.first()
+
     # --- An accounts import the office ran in the background, done ---------------------------------------
     from ustaz.core.models import ImportJob, ImportJobStatus
 

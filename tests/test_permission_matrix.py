@@ -91,6 +91,18 @@ def _course(uni, **more):
 
 # Keyed by URL name: every pattern with parameters is here (a missing one fails with its name).
 KWARGS = {
+    "curricula:curriculum": lambda u: {"pk": u.curriculum.pk},
+    "curricula:export": lambda u: {"pk": u.curriculum.pk},
+    # The office edits the draft of the next version.
+    "curricula:line_add": lambda u: {"pk": u.curriculum_draft.pk},
+    "curricula:line_edit": lambda u: {"pk": u.curriculum_draft.pk, "line_pk": u.curriculum_draft_line.pk},
+    "curricula:line_remove": lambda u: {"pk": u.curriculum_draft.pk, "line_pk": u.curriculum_draft_line.pk},
+    "curricula:group_add": lambda u: {"pk": u.curriculum_draft.pk},
+    "curricula:group_edit": lambda u: {"pk": u.curriculum_draft.pk, "group_pk": u.curriculum_draft_group.pk},
+    "curricula:group_remove": lambda u: {"pk": u.curriculum_draft.pk, "group_pk": u.curriculum_draft_group.pk},
+    "curricula:approve": lambda u: {"pk": u.curriculum_draft.pk},
+    "curricula:new_version": lambda u: {"pk": u.curriculum.pk},
+    "curricula:import": lambda u: {"pk": u.curriculum_draft.pk},
     "import_job": lambda u: {"pk": u.import_job.pk},
     "accounts:import_collect": lambda u: {"pk": u.import_job.pk},
     "accounts:person": lambda u: {"pk": u.people["owner"].pk},
@@ -323,6 +335,8 @@ def _url(uni, route: Route) -> str:
 
 # Cases beyond one per URL name: the same pattern with other objects (the name, then the variant in brackets).
 VARIANTS = {
+    "curricula:curriculum[draft]": lambda u: {"pk": u.curriculum_draft.pk},
+    "curricula:export[draft]": lambda u: {"pk": u.curriculum_draft.pk},
     "admissions:review[draft]": lambda u: {"pk": u.draft_application.pk},
     "admissions:document[draft]": lambda u: {"pk": u.draft_document.pk},
     "materials:material[draft]": lambda u: _course(u, material_pk=u.draft_material.pk),
@@ -410,6 +424,14 @@ def admin_site(**cells) -> Expect:
 def allauth(outcome, *, anonymous=LOGIN) -> Expect:
     """allauth's own account pages: the same for every logged-in person."""
     return everyone(outcome, anonymous=anonymous)
+
+
+CURRICULUM_READERS = ("owner", "classmate", "other_group", "teacher", "other_teacher", "office", "rector")
+
+
+def curriculum_editors() -> dict[str, object]:
+    """A draft: the office edits it, the rector reads it (403 to edit), nobody else knows of it."""
+    return persons(NOT_FOUND, office=OK, rector=FORBIDDEN)
 
 
 EXPECTED: dict[str, Expect] = {
@@ -571,6 +593,25 @@ EXPECTED: dict[str, Expect] = {
     "quizzes:review": page(owner_and_teacher()),
     "quizzes:essay_grade": post_only(persons(NOT_FOUND, teacher=OK, office=OK, owner=FORBIDDEN)),
     "quizzes:essays": page(persons(FORBIDDEN, teacher=OK, other_teacher=OK)),
+    # --- Curricula: read by the programme's students (all three groups here are of one programme), teachers,
+    # the rector and the office; a draft by the office and the rector; edited by the office alone ---
+    "curricula:list": page(persons(FORBIDDEN, **dict.fromkeys(CURRICULUM_READERS, OK))),
+    "curricula:curriculum": page(persons(NOT_FOUND, **dict.fromkeys(CURRICULUM_READERS, OK))),
+    "curricula:export": page(persons(NOT_FOUND, **dict.fromkeys(CURRICULUM_READERS, OK))),
+    "curricula:curriculum[draft]": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "curricula:export[draft]": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "curricula:line_add": page(curriculum_editors()),
+    "curricula:line_edit": page(curriculum_editors()),
+    "curricula:group_add": page(curriculum_editors()),
+    "curricula:group_edit": page(curriculum_editors()),
+    "curricula:import": page(curriculum_editors()),
+    "curricula:line_remove": post_only(curriculum_editors()),
+    "curricula:group_remove": post_only(curriculum_editors()),
+    "curricula:approve": post_only(curriculum_editors()),
+    # A new version is made from the version in force, which its readers see (and may not copy).
+    "curricula:new_version": post_only(
+        persons(NOT_FOUND, office=OK, **dict.fromkeys(set(CURRICULUM_READERS) - {"office"}, FORBIDDEN))
+    ),
     # --- Admission ---
     "admissions:home": everyone(),
     "admissions:register": public(REDIRECT, anonymous=OK),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ustaz.core",
     "ustaz.accounts",
     "ustaz.academics",
+    "ustaz.curricula",
     "ustaz.materials",
     "ustaz.grades",
     "ustaz.notifications",
@@ -352,6 +353,40 @@ ADMISSION_PAYMENT_SCHEDULE = [
 ]
 # Contract numbers: PREFIX-YEAR-0001.
 ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
+
+# --- Curricula (rules.md, "Study plans"; docs/decisions/0011-curricula.md) ---------------------------
+# Credits of a term and of a study year; a term may differ from its credits by at most the tolerance.
+CURRICULA_TERM_CREDITS = envint("USTAZ_CURRICULA_TERM_CREDITS", 30)
+CURRICULA_TERM_TOLERANCE = envint("USTAZ_CURRICULA_TERM_TOLERANCE", 0)
+CURRICULA_YEAR_CREDITS = envint("USTAZ_CURRICULA_YEAR_CREDITS", 60)
+# Hours of study in one credit (rules.md: 1 credit = 30 hours).
+CURRICULA_CREDIT_HOURS = envint("USTAZ_CURRICULA_CREDIT_HOURS", 30)
+# A new curriculum's terms per level ("level:terms"); arts programmes may be longer (set on the curriculum).
+CURRICULA_TERMS = {
+    level: int(terms)
+    for level, terms in (
+        item.split(":") for item in envlist("USTAZ_CURRICULA_TERMS", "vocational:6,bachelor:8,master:4,doctorate:6")
+    )
+}
+# The least total credits of a curriculum per level ("level:credits").
+CURRICULA_LEVEL_CREDITS = {
+    level: int(credits)
+    for level, credits in (
+        item.split(":") for item in envlist("USTAZ_CURRICULA_LEVEL_CREDITS", "bachelor:240,master:60,doctorate:180")
+    )
+}
+# The least credits of each cycle of a bachelor's curriculum ("cycle:credits"; rules.md: general education 56,
+# basic 112, profiling 60, final attestation 12; practices count in the basic and profiling cycles).
+CURRICULA_BACHELOR_CYCLES = {
+    cycle: int(credits)
+    for cycle, credits in (
+        item.split(":")
+        for item in envlist("USTAZ_CURRICULA_BACHELOR_CYCLES", "general:56,basic:112,profiling:60,final_attestation:12")
+    )
+}
+# An imported curriculum workbook: its largest size and most rows.
+CURRICULA_IMPORT_MAX_KB = envint("USTAZ_CURRICULA_IMPORT_MAX_KB", 512)
+CURRICULA_IMPORT_MAX_ROWS = envint("USTAZ_CURRICULA_IMPORT_MAX_ROWS", 500)
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"

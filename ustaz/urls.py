@@ -8,6 +8,7 @@ urlpatterns = [
     path("", academics_views.home, name="home"),
     path("", include("ustaz.accounts.urls")),
     path("", include("ustaz.academics.urls")),
+    path("", include("ustaz.curricula.urls")),
     path("", include("ustaz.materials.urls")),
     path("", include("ustaz.grades.urls")),
     path("", include("ustaz.notifications.urls")),

@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     PAYMENT_RECORDED = "admissions.payment", _("Tuition payment recorded")
     STATEMENT_IMPORTED = "admissions.statement", _("Bank statement imported")
     STUDENT_ENROLLED = "admissions.enrolled", _("Applicant enrolled as a student")
+    CURRICULUM_APPROVED = "curricula.approved", _("Curriculum approved")
+    CURRICULUM_VERSION_MADE = "curricula.version", _("New version of a curriculum drafted")
+    CURRICULUM_IMPORTED = "curricula.imported", _("Curriculum imported")
 
 
 class AuditEvent(models.Model):

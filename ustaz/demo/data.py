@@ -249,3 +249,131 @@ QUIZ_GIFT = """// Аспаптану: демо тест
 
 ::Тәттімбет::«Сарыжайлау» күйінің авторы? {=Тәттімбет ~Дина ~Қазанғап}
 """
+
+
+# --- Curricula: a bachelor's plan of the arts (rules.md: 240 credits, 30 a term; general education 56,
+# basic 112, profiling 60, final attestation 12) ------------------------------------------------------------
+# Disciplines every programme shares: (code, kk, ru, en, credits).
+GENERAL_DISCIPLINES = [
+    (
+        "GEN01",
+        "Қазақстанның қазіргі заманғы тарихы",
+        "Современная история Казахстана",
+        "Modern history of Kazakhstan",
+        5,
+    ),
+    ("GEN02", "Философия", "Философия", "Philosophy", 5),
+    ("GEN03", "Шетел тілі", "Иностранный язык", "Foreign language", 5),
+    ("GEN04", "Қазақ (орыс) тілі", "Казахский (русский) язык", "Kazakh (Russian) language", 5),
+    (
+        "GEN05",
+        "Ақпараттық-коммуникациялық технологиялар",
+        "Информационно-коммуникационные технологии",
+        "Information and communication technologies",
+        5,
+    ),
+    ("GEN06", "Дене шынықтыру", "Физическая культура", "Physical education", 2),
+    ("GEN07", "Әлеуметтік-саяси білім модулі", "Модуль социально-политических знаний", "Socio-political knowledge", 4),
+    (
+        "GEN11",
+        "Экология және тіршілік қауіпсіздігі",
+        "Экология и безопасность жизнедеятельности",
+        "Ecology and life safety",
+        5,
+    ),
+    (
+        "GEN12",
+        "Экономика және кәсіпкерлік негіздері",
+        "Основы экономики и предпринимательства",
+        "Foundations of economics and entrepreneurship",
+        5,
+    ),
+    ("GEN13", "Көшбасшылық", "Лидерство", "Leadership", 5),
+    ("ART21", "Өнер менеджменті", "Арт-менеджмент", "Arts management", 4),
+    ("ART22", "Шығармашылық психологиясы", "Психология творчества", "Psychology of creativity", 4),
+    ("ART23", "Өнер педагогикасы", "Педагогика искусства", "Pedagogy of art", 4),
+    ("ART24", "Мәдениеттану", "Культурология", "Cultural studies", 4),
+    ("ART25", "Орталық Азия халықтарының өнері", "Искусство народов Центральной Азии", "Arts of Central Asia", 4),
+    ("ART26", "Өнертану", "Искусствоведение", "Art criticism", 4),
+]
+
+# Elective groups: (code, term, cycle, credits to choose, names, the codes offered).
+CURRICULUM_GROUPS = [
+    (
+        "KV-G4",
+        4,
+        "general",
+        5,
+        ("Жалпы білім беру элективтері", "Элективы общеобразовательного цикла", "General education electives"),
+        ["GEN11", "GEN12", "GEN13"],
+    ),
+    (
+        "KV-P5",
+        5,
+        "profiling",
+        4,
+        ("Кәсіптік элективтер I", "Профессиональные элективы I", "Professional electives I"),
+        ["ART21", "ART22", "ART23"],
+    ),
+    (
+        "KV-P7",
+        7,
+        "profiling",
+        4,
+        ("Кәсіптік элективтер II", "Профессиональные элективы II", "Professional electives II"),
+        ["ART24", "ART25", "ART26"],
+    ),
+]
+
+# Lines: (term, what, credits, cycle, control). What: a shared discipline's code, "D<n>" the programme's n-th
+# discipline, "practice:<kind>:<weeks>", "attestation:<form>". Each term makes 30 with its elective group.
+CURRICULUM_LINES = [
+    (1, "GEN01", 5, "general", "exam"),
+    (1, "GEN03", 5, "general", "exam"),
+    (1, "GEN04", 5, "general", "exam"),
+    (1, "GEN06", 2, "general", "differentiated_credit"),
+    (1, "D0", 5, "basic", "exam"),
+    (1, "D1", 4, "basic", "exam"),
+    (1, "D5", 4, "basic", "exam"),
+    (2, "GEN03", 5, "general", "exam"),
+    (2, "GEN04", 5, "general", "exam"),
+    (2, "GEN05", 5, "general", "exam"),
+    (2, "GEN06", 2, "general", "differentiated_credit"),
+    (2, "D0", 5, "basic", "exam"),
+    (2, "D1", 4, "basic", "exam"),
+    (2, "D2", 4, "basic", "exam"),
+    (3, "GEN02", 5, "general", "exam"),
+    (3, "GEN07", 4, "general", "exam"),
+    (3, "GEN06", 2, "general", "differentiated_credit"),
+    (3, "D0", 5, "basic", "exam"),
+    (3, "D2", 5, "basic", "exam"),
+    (3, "D3", 5, "basic", "exam"),
+    (3, "D4", 4, "basic", "exam"),
+    (4, "GEN07", 4, "general", "exam"),
+    (4, "GEN06", 2, "general", "differentiated_credit"),
+    (4, "D0", 5, "basic", "exam"),
+    (4, "D3", 5, "basic", "course_work"),
+    (4, "D4", 5, "basic", "exam"),
+    (4, "practice:educational:2", 4, "basic", "differentiated_credit"),
+    (5, "D0", 6, "basic", "exam"),
+    (5, "D1", 5, "basic", "exam"),
+    (5, "D2", 5, "basic", "exam"),
+    (5, "D5", 5, "basic", "exam"),
+    (5, "D4", 5, "profiling", "exam"),
+    (6, "D0", 6, "basic", "exam"),
+    (6, "D3", 5, "basic", "exam"),
+    (6, "D5", 5, "basic", "course_work"),
+    (6, "D1", 5, "profiling", "exam"),
+    (6, "D2", 5, "profiling", "exam"),
+    (6, "practice:production:3", 4, "profiling", "differentiated_credit"),
+    (7, "D0", 6, "profiling", "exam"),
+    (7, "D3", 5, "basic", "exam"),
+    (7, "D4", 6, "basic", "exam"),
+    (7, "D5", 5, "profiling", "exam"),
+    (7, "practice:production:3", 4, "profiling", "differentiated_credit"),
+    (8, "D0", 6, "profiling", "exam"),
+    (8, "D2", 6, "profiling", "course_work"),
+    (8, "practice:pre_diploma:4", 6, "profiling", "differentiated_credit"),
+    (8, "attestation:creative_exam", 6, "final_attestation", ""),
+    (8, "attestation:thesis", 6, "final_attestation", ""),
+]

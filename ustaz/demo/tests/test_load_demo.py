@@ -13,10 +13,14 @@ from ustaz.materials.models import Material
 
 
 def test_the_demo_university_loads_once_and_every_demo_login_works(db):
+    from ustaz.curricula.models import Curriculum, CurriculumLine
+
     call_command("load_demo")
     counts = (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count())
+    counts += (Curriculum.objects.count(), CurriculumLine.objects.count())
     call_command("load_demo")  # a second run changes nothing
-    assert (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count()) == counts
+    again = (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count())
+    assert again + (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts
 
     assert StudentRecord.objects.count() == 600
     assert User.objects.filter(User.role_filter("teacher")).count() == 30
@@ -103,6 +107,32 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert record.contract_number == contract.number and contract.application.status == "enrolled"
     assert admission_contracts.balance(contract).debt > 0
     assert Contract.objects.count() == 16
+
+    # Curricula: every programme and year of admission of its groups follows an approved one, whose credits are
+    # right; a new version of one is being drafted; demo-office opens them, demo-student reads their own.
+    from ustaz.academics.models import StudyGroup
+    from ustaz.curricula import selectors as curricula_selectors
+    from ustaz.curricula import services as curricula_services
+
+    for group in StudyGroup.objects.all():
+        in_force = curricula_selectors.curriculum_in_force(
+            programme_id=group.programme_id, admission_year=group.admission_year
+        )
+        assert in_force is not None and curricula_services.curriculum_problems(in_force) == [], group
+    assert Curriculum.objects.filter(status="draft").count() == 1
+    assert curricula_selectors.curriculum_for_student(student).programme == record.programme
+    office = Client()
+    office.force_login(User.objects.get(username="demo-office"))
+    assert office.get(f"/curricula/{Curriculum.objects.get(status='draft').pk}/").status_code == 200
+    mine = Client()
+    mine.force_login(student)
+    listed = mine.get("/curricula/")
+    assert {c.programme for c in listed.context["curricula"]} == {record.programme}
+
+    # An installation loaded before curricula existed gets them on the next run, and only once.
+    Curriculum.objects.all().delete()
+    call_command("load_demo")
+    assert (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts[-2:]
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

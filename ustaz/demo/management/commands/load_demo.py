@@ -47,6 +47,8 @@ from ustaz.admissions.models import Status as AdmissionStatus
 from ustaz.assignments import media as assignment_media
 from ustaz.assignments import services as assignment_services
 from ustaz.assignments.models import Assignment, Submission, SubmissionFile
+from ustaz.curricula import services as curricula_services
+from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.discussions import forums as chat_forums
@@ -90,13 +92,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if User.objects.filter(username="demo-student").exists():
-            self.stdout.write("The demo university is already loaded.")
+            with transaction.atomic():
+                added = self.add_curricula()
+            self.stdout.write(
+                f"The demo university is already loaded; {added} curricula added."
+                if added
+                else "The demo university is already loaded."
+            )
             return
         with transaction.atomic():
             self.rng = random.Random(2026)  # noqa: S311 - deterministic demo data
             self.password_hash = make_password(DEMO_PASSWORD)
             self.serial = 0
             self.load()
+            self.add_curricula()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
@@ -878,6 +887,92 @@ class Command(BaseCommand):
         chat_services.message_post(
             room=direct, author=teacher, body="Ерлан, өткен аптадағы орындауың жақсы болды. Темпті сақта."
         )
+
+    def add_curricula(self) -> int:
+        """An approved curriculum for each demo programme and year of admission of its groups (the shared plan
+        of data.CURRICULUM_LINES with the programme's own disciplines); for the first programme's newest year a
+        second version is being drafted. Years that have a curriculum are left alone, so a second run adds
+        nothing."""
+        office = User.objects.get(username="demo-office")
+        programmes = list(Programme.objects.filter(code__in=[p[3] for p in data.PROGRAMMES]).order_by("code"))
+        first_faculty = Faculty.objects.get(code=data.PROGRAMMES[0][0])
+        department, _created = Department.objects.get_or_create(
+            code="GEN",
+            defaults={
+                "faculty": first_faculty,
+                "name_kk": "Жалпы білім беру пәндері кафедрасы",
+                "name_ru": "Кафедра общеобразовательных дисциплин",
+                "name_en": "Department of General Education",
+            },
+        )
+        shared = {}
+        for code, kk, ru, en, credits in data.GENERAL_DISCIPLINES:
+            shared[code], _created = Discipline.objects.get_or_create(
+                code=code,
+                defaults={"department": department, "name_kk": kk, "name_ru": ru, "name_en": en, "credits": credits},
+            )
+        added = 0
+        for programme in programmes:
+            own = list(Discipline.objects.filter(department=programme.department).order_by("code"))
+            years = sorted(set(programme.groups.values_list("admission_year", flat=True)))
+            for year in years:
+                if Curriculum.objects.filter(programme=programme, admission_year=year).exists():
+                    continue
+                curriculum = curricula_services.curriculum_create(
+                    programme=programme, admission_year=year, terms=8, actor=office
+                )
+                groups = {}
+                for code, term, cycle, credits, names, offered in data.CURRICULUM_GROUPS:
+                    groups[code] = curricula_services.group_save(
+                        curriculum=curriculum,
+                        data=curricula_services.GroupData(
+                            code=code,
+                            term=term,
+                            cycle=cycle,
+                            credits_to_choose=credits,
+                            name_kk=names[0],
+                            name_ru=names[1],
+                            name_en=names[2],
+                        ),
+                    )
+                    for option in offered:
+                        curricula_services.line_save(
+                            curriculum=curriculum,
+                            data=curricula_services.LineData(
+                                kind=LineKind.DISCIPLINE,
+                                term=term,
+                                credits=shared[option].credits,
+                                cycle=cycle,
+                                discipline=shared[option],
+                                component=Component.ELECTIVE,
+                                control="exam",
+                                elective_group=groups[code],
+                            ),
+                        )
+                for term, what, credits, cycle, control in data.CURRICULUM_LINES:
+                    line = curricula_services.LineData(
+                        kind=LineKind.DISCIPLINE,
+                        term=term,
+                        credits=credits,
+                        cycle=cycle,
+                        component=Component.COMPULSORY if cycle == "general" else Component.UNIVERSITY,
+                        control=control,
+                    )
+                    if what.startswith("practice:"):
+                        _kind, line.practice_kind, weeks = what.split(":")
+                        line.kind, line.weeks = LineKind.PRACTICE, int(weeks)
+                    elif what.startswith("attestation:"):
+                        line.kind, line.attestation_form = LineKind.ATTESTATION, what.split(":")[1]
+                    elif what.startswith("D"):
+                        line.discipline = own[int(what[1:])]
+                    else:
+                        line.discipline = shared[what]
+                    curricula_services.line_save(curriculum=curriculum, data=line)
+                curricula_services.curriculum_approve(curriculum=curriculum, actor=office)
+                added += 1
+                if programme == programmes[0] and year == years[-1]:
+                    curricula_services.curriculum_new_version(curriculum=curriculum, actor=office)
+        return added
 
     def add_scheme(self, programme: Programme) -> None:
         """The academic office's journal scheme for the performance programme: technique and a recital."""
