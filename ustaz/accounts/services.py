@@ -660,7 +660,11 @@ def _remember_issued(request: HttpRequest, issued: list[IssuedCredential]) -> No
 def credentials_from_session(request: HttpRequest) -> list[IssuedCredential]:
     stored = request.session.get(ISSUED_SESSION_KEY, [])
     users = User.objects.in_bulk([item["user_id"] for item in stored])
-    return [IssuedCredential(user=users[i["user_id"]], password=i["password"]) for i in stored if i["user_id"] in users]
+    return [
+        IssuedCredential(user=users[i["user_id"]], password=i["password"])
+        for i in stored
+        if i["user_id"] in users and access.can_manage_person(request.user, users[i["user_id"]])
+    ]
 
 
 def _deliver_by_email(request: HttpRequest, issued: list[IssuedCredential]) -> None:

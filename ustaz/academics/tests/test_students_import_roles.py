@@ -16,7 +16,7 @@ def test_a_group_import_may_not_make_an_administrator(office, as_user):
     upload = io.BytesIO(text.encode())
     upload.name = "students.csv"
     response = as_user(office).post("/office/students/import/", {"group": group.pk, "file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert any(line == 2 and "admin" in message for line, message in response.context["errors"])
     assert not User.objects.filter(iin=iin).exists()
     refused = AuditEvent.objects.get(action=AuditAction.ACCOUNT_CHANGE_REFUSED, actor=office)

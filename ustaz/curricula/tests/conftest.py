@@ -67,4 +67,4 @@ def applicant(db):
 
 @pytest.fixture
 def commission(db):
-    return UserFactory(roles=f",{Role.COMMISSION_MEMBER},", first_name="Commission")
+    return UserFactory(roles=f",{Role.ADMISSION_COMMISSION},", first_name="Commission")
