@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from ustaz.core.forms import BootstrapFormMixin
 from ustaz.grades.models import GradeItem
 
-from .importers import ENCODINGS
+from .importers import ENCODINGS, Limits, too_large_message
 from .models import Category, Test
 
 
@@ -29,6 +29,13 @@ class BankImportForm(BootstrapFormMixin, forms.Form):
         + [(e, {"utf-8": "UTF-8", "cp1251": "Windows-1251", "kz1048": "KZ-1048"}[e]) for e in ENCODINGS],
     )
     category = forms.CharField(label=gettext_lazy("Category"), max_length=200)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limits = Limits.from_settings()
+        if upload.size > limits.max_bytes:  # refused before a byte of it is read
+            raise forms.ValidationError(too_large_message(limits))
+        return upload
 
 
 class TestForm(BootstrapFormMixin, forms.ModelForm):

@@ -25,7 +25,7 @@ from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
 
-from . import grading, importers
+from . import bounds, grading, importers
 from .apps import RESULT_READY
 from .models import (
     Accommodation,
@@ -48,27 +48,39 @@ SAVE_GRACE = datetime.timedelta(seconds=5)  # a save sent just before the deadli
 # --- Banks -------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: str = "auto", by: User) -> int:
-    """Read a file into the bank's category: every question or none (importers.ImportErrors with lines)."""
-    if fmt == "xlsx":
-        parsed = importers.xlsx(raw)
-    else:
-        reader = importers.READERS.get(fmt)
-        if reader is None:
-            raise ValidationError(_("Unknown format."))
-        try:
-            text = importers.decode(raw, encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise importers.ImportErrors([(1, _("The file is not in the encoding chosen."))]) from None
-        parsed = reader(text)
+    """Read a file into the bank's category: every question or none (importers.ImportErrors with lines).
+
+    The file is read and checked against the import limits first, outside any transaction: reading a large
+    bank takes seconds, and a write transaction held that long locks an SQLite database for every other
+    writer (the task worker, students saving answers). Only the writes of a checked bank are in one."""
+    parsed = importers.read(raw, fmt, encoding)
+    return _bank_store(bank=bank, category=category, parsed=parsed)
+
+
+@transaction.atomic
+def _bank_store(*, bank: Bank, category: str, parsed: list[importers.Parsed]) -> int:
     target, _created = Category.objects.get_or_create(bank=bank, name=category.strip() or _("Imported"))
-    for item in parsed:
-        question = Question.objects.create(bank=bank, category=target, kind=item.kind)
-        version = QuestionVersion.objects.create(
-            question=question, number=1, text=item.text, data=item.data, feedback=item.feedback
-        )
-        Question.objects.filter(pk=question.pk).update(current=version)
+    questions = Question.objects.bulk_create(
+        [Question(bank=bank, category=target, kind=item.kind) for item in parsed], batch_size=500
+    )
+    versions = QuestionVersion.objects.bulk_create(
+        [
+            QuestionVersion(
+                question=question,
+                number=1,
+                text=item.text,
+                data=item.data,
+                feedback=item.feedback,
+                points=bounds.points(item.points) if item.points is not None else Decimal(1),
+            )
+            for question, item in zip(questions, parsed, strict=True)
+        ],
+        batch_size=500,
+    )
+    for question, version in zip(questions, versions, strict=True):
+        question.current = version
+    Question.objects.bulk_update(questions, ["current"], batch_size=500)
     return len(parsed)
 
 
