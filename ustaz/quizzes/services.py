@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction
+from ustaz.core.numbers import check_for_field
 from ustaz.core.services import audit_record
 from ustaz.core.sniff import HEAD_BYTES, sniff
 from ustaz.grades import services as grades
@@ -42,6 +43,7 @@ from .models import (
     Test,
 )
 
+_SCORE_DIGITS = Attempt._meta.get_field("max_score").max_digits - Attempt._meta.get_field("max_score").decimal_places
 SAVE_GRACE = datetime.timedelta(seconds=5)  # a save sent just before the deadline may arrive just after it
 
 
@@ -105,6 +107,9 @@ def question_edit(
 ) -> QuestionVersion:
     """A new version: attempts already given the old one keep it. The media stay unless a new file comes
     (audio, video or an image, checked by its content)."""
+    points = bounds.points(points)
+    if question.kind == "numeric":
+        data = {**data, "answer": bounds.key_number(data["answer"]), "tolerance": bounds.tolerance(data["tolerance"])}
     number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     previous = question.current
     version = QuestionVersion(question=question, number=number, text=text, data=data, points=points)
@@ -151,7 +156,7 @@ def attempts_left(test: Test, student: User) -> int:
 
 
 def _draw(test: Test, rng: random.Random) -> list[dict]:
-    layout = []
+    layout, total = [], Decimal(0)
     for section in test.sections.select_related("category").order_by("pk"):
         versions = list(
             QuestionVersion.objects.filter(
@@ -170,6 +175,10 @@ def _draw(test: Test, rng: random.Random) -> list[dict]:
             if test.shuffle_options or kind == "ordering":
                 rng.shuffle(order)
             layout.append({"version": version.pk, "kind": kind, "order": order})
+            total += version.points
+    if total.adjusted() >= _SCORE_DIGITS:
+        # The attempt's score could not be kept (Attempt.max_score): refused before the student starts.
+        raise ValidationError(_("The questions of this test are worth too many points together; ask the teacher."))
     return layout
 
 
@@ -358,6 +367,7 @@ def result_post(*, test: Test, student: User, by: User | None = None) -> Decimal
 
 @transaction.atomic
 def essay_grade(*, answer: Answer, points: Decimal, by: User) -> Attempt:
+    points = check_for_field(points, Answer._meta.get_field("points"))
     if not Decimal(0) <= points <= answer.version.points:
         raise ValidationError(_("Points are from 0 to %(max)s.") % {"max": answer.version.points})
     answer.points = points
