@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,11 +102,20 @@ _LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def count_lines(text: str) -> int:
-    return sum(text.count(char) for char in _LINE_ENDS) - text.count("\r\n") + 1
+    """len(text.splitlines()), without making the list."""
+    ends = sum(text.count(char) for char in _LINE_ENDS) - text.count("\r\n")
+    return ends + (1 if text and text[-1] not in _LINE_ENDS else 0)
 
 
-def read(raw: bytes, fmt: str, encoding: str = "auto", limits: Limits | None = None) -> list[Parsed]:
-    """The questions of an uploaded file, every one checked against the limits; ImportErrors otherwise."""
+def read(
+    raw: bytes,
+    fmt: str,
+    encoding: str = "auto",
+    limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Parsed]:
+    """The questions of an uploaded file, every one checked against the limits; ImportErrors otherwise.
+    `progress` is told the lines (rows) read so far, now and then."""
     limits = limits or Limits.from_settings()
     if fmt not in FORMATS:
         raise _refuse(_("Unknown format."))
@@ -113,16 +123,19 @@ def read(raw: bytes, fmt: str, encoding: str = "auto", limits: Limits | None = N
         raise _refuse(too_large_message(limits))
     try:
         if fmt == "xlsx":
-            parsed = xlsx(raw, limits)
+            parsed = xlsx(raw, limits, progress)
         else:
             try:
                 text = decode(raw, encoding)
             except (UnicodeDecodeError, LookupError):
                 raise _refuse(_("The file is not in the encoding chosen.")) from None
-            if count_lines(text) > limits.max_lines:
+            lines = count_lines(text)
+            if lines > limits.max_lines:
                 raise _refuse(
                     _("The file has more than %(limit)d lines, the most an import takes.") % {"limit": limits.max_lines}
                 )
+            if progress is not None:
+                progress(lines)
             parsed = READERS[fmt](text)
     except ImportErrors as failed:
         raise ImportErrors(_shown(failed.errors)) from None
@@ -779,7 +792,10 @@ def _too_many_rows(limits: Limits) -> ImportErrors:
     return _refuse(_("The sheet has more than %(limit)d rows, the most an import takes.") % {"limit": limits.max_rows})
 
 
-def _xlsx_rows(sheet, limits: Limits):
+PROGRESS_EVERY = 500  # rows between two reports of progress
+
+
+def _xlsx_rows(sheet, limits: Limits, progress: Callable[[int], None] | None = None):
     """The sheet's rows as numbered lists of texts, counted as they stream: the dimension a file declares may
     be absent or false."""
     rows = sheet.iter_rows(values_only=True, max_col=_XLSX_COLUMNS)
@@ -796,16 +812,18 @@ def _xlsx_rows(sheet, limits: Limits):
         number += 1
         if number > limits.max_rows:
             raise _too_many_rows(limits)
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
         yield number, [("" if cell is None else str(cell)).strip() for cell in (row or ())]
 
 
-def xlsx(raw: bytes, limits: Limits | None = None) -> list[Parsed]:
+def xlsx(raw: bytes, limits: Limits | None = None, progress: Callable[[int], None] | None = None) -> list[Parsed]:
     """The template's rows (the first is the header): errors by row, all or nothing."""
     limits = limits or Limits.from_settings()
     sheet = _xlsx_open(raw, limits)
     parsed, errors = [], []
     points_column = None
-    for number, row in _xlsx_rows(sheet, limits):
+    for number, row in _xlsx_rows(sheet, limits, progress):
         if number == 1:
             headers = [cell.casefold() for cell in row]
             points_column = next((i for i, header in enumerate(headers) if header in _XLSX_POINTS), None)

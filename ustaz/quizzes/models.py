@@ -228,3 +228,45 @@ class AttemptEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} {self.kind}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for its turn")
+    READING = "reading", _("reading the file")
+    WRITING = "writing", _("saving the questions")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("not imported")
+
+
+def bank_import_upload_to(instance: BankImport, filename: str) -> str:
+    return f"quizzes/imports/{instance.bank_id}/{filename[-100:]}"
+
+
+class BankImport(models.Model):
+    """A file imported into a bank by the task worker (a large bank takes seconds to read): its progress for the
+    page, and the errors by line when nothing was imported. The file is removed once it has been read."""
+
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=bank_import_upload_to, max_length=255, blank=True)
+    filename = models.CharField(max_length=255, blank=True)  # as uploaded, for the page
+    fmt = models.CharField(max_length=20)
+    encoding = models.CharField(max_length=20, default="auto")
+    category = models.CharField(max_length=200)
+    language = models.CharField(max_length=8, blank=True)  # of the page it came from: its errors are in it
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    lines_read = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[line, message], ...]
+
+    class Meta:
+        indexes = [models.Index(fields=["bank", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id}: {self.filename} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)

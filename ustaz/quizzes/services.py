@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,9 +36,11 @@ from .models import (
     AttemptEvent,
     AttemptStatus,
     Bank,
+    BankImport,
     Category,
     EventKind,
     GradingMethod,
+    ImportStatus,
     Question,
     QuestionVersion,
     Test,
@@ -58,6 +61,67 @@ def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: st
     writer (the task worker, students saving answers). Only the writes of a checked bank are in one."""
     parsed = importers.read(raw, fmt, encoding)
     return _bank_store(bank=bank, category=category, parsed=parsed)
+
+
+def bank_import_queue(
+    *, bank: Bank, category: str, upload, fmt: str, encoding: str = "auto", by: User, language: str = ""
+) -> BankImport:
+    """Keep the uploaded file and queue its import for the task worker (the page shows its progress). A file
+    over the size limit is refused here, before it is stored."""
+    limits = importers.Limits.from_settings()
+    if upload.size > limits.max_bytes:
+        raise importers.ImportErrors([(1, importers.too_large_message(limits))])
+    if fmt not in importers.FORMATS:
+        raise importers.ImportErrors([(1, _("Unknown format."))])
+    job = BankImport(
+        bank=bank,
+        created_by=by,
+        filename=(upload.name or "")[-255:],
+        fmt=fmt,
+        encoding=encoding,
+        category=category,
+        language=language,
+    )
+    job.file.save(f"{uuid.uuid4().hex}.upload", upload, save=False)
+    job.save()
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.bank_import_run.enqueue(job.pk))
+    return job
+
+
+def bank_import_run(*, job_pk: int) -> str:
+    """The worker's part: read the queued file (outside any transaction, its progress kept for the page), then
+    write the checked bank in one transaction; or keep the errors by line and write nothing. Once only: a job
+    another worker took, or one finished, is left alone."""
+    if not BankImport.objects.filter(pk=job_pk, status=ImportStatus.QUEUED).update(status=ImportStatus.READING):
+        return "taken"
+    job = BankImport.objects.select_related("bank").get(pk=job_pk)
+    jobs = BankImport.objects.filter(pk=job_pk)
+    try:
+        with translation.override(job.language or None):
+            try:
+                with job.file.open("rb") as handle:
+                    raw = handle.read(importers.Limits.from_settings().max_bytes + 1)
+                parsed = importers.read(
+                    raw, job.fmt, job.encoding, progress=lambda lines: jobs.update(lines_read=lines)
+                )
+            except importers.ImportErrors as failed:
+                jobs.update(status=ImportStatus.FAILED, errors=failed.errors, finished_at=timezone.now())
+                return ImportStatus.FAILED
+            jobs.update(status=ImportStatus.WRITING)
+            count = _bank_store(bank=job.bank, category=job.category, parsed=parsed)
+            jobs.update(status=ImportStatus.DONE, questions=count, finished_at=timezone.now())
+            return ImportStatus.DONE
+    except Exception:
+        with translation.override(job.language or None):
+            message = _("The import stopped on an error of the platform; nothing was imported. Try again.")
+        jobs.update(status=ImportStatus.FAILED, errors=[[1, message]], finished_at=timezone.now())
+        raise
+    finally:
+        if job.file:
+            job.file.delete(save=False)
+            jobs.update(file="")
 
 
 @transaction.atomic

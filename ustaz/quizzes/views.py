@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from .models import (
     AttemptStatus,
     Bank,
     EventKind,
+    ImportStatus,
     Question,
     ReviewPolicy,
     Section,
@@ -78,22 +80,24 @@ def banks(request: HttpRequest) -> HttpResponse:
 def bank(request: HttpRequest, pk: int) -> HttpResponse:
     bank = access.get_bank_for(request.user, pk)
     form = BankImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, job = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.bank_import(
+            job = services.bank_import_queue(
                 bank=bank,
                 category=form.cleaned_data["category"],
-                raw=form.cleaned_data["file"].read(),
+                upload=form.cleaned_data["file"],
                 fmt=form.cleaned_data["format"],
                 encoding=form.cleaned_data["encoding"],
                 by=request.user,
+                language=request.LANGUAGE_CODE,
             )
         except importers.ImportErrors as failed:
             errors = failed.errors
         else:
-            messages.success(request, _("%(count)d questions imported.") % {"count": count})
-            return redirect("quizzes:bank", pk=bank.pk)
+            return redirect(f"{reverse('quizzes:bank', args=[bank.pk])}?import={job.pk}")
+    elif request.method == "GET" and request.GET.get("import", "").isdigit():
+        job = access.get_bank_import_for(request.user, bank.pk, int(request.GET["import"]))
     return render(
         request,
         "quizzes/bank.html",
@@ -103,8 +107,20 @@ def bank(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": list(bank.questions.filter(is_archived=False).select_related("current", "category")[:500]),
             "form": form,
             "errors": errors,
+            "job": job,
         },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def bank_import_status(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
+    """The progress of an import, polled by the bank's page while the worker reads the file."""
+    job = access.get_bank_import_for(request.user, pk, import_pk)
+    response = render(request, "quizzes/_import.html", {"bank": job.bank, "job": job})
+    if job.status == ImportStatus.DONE and request.htmx:
+        response["HX-Refresh"] = "true"  # the page again, with the questions imported
+    return response
 
 
 @login_required
