@@ -136,18 +136,21 @@ def read(
                 )
             if progress is not None:
                 progress(lines)
-            parsed = READERS[fmt](text)
+            parsed = READERS[fmt](text, limits)
     except ImportErrors as failed:
         raise ImportErrors(_shown(failed.errors)) from None
     if len(parsed) > limits.max_questions:
-        raise _refuse(
-            _("The file has %(count)d questions; an import takes at most %(limit)d.")
-            % {"count": len(parsed), "limit": limits.max_questions}
-        )
+        raise _too_many_questions(limits)
     errors = [error for item in parsed for error in _check(item, limits)]
     if errors:
         raise ImportErrors(_shown(errors))
     return parsed
+
+
+def _too_many_questions(limits: Limits) -> ImportErrors:
+    return _refuse(
+        _("The file has more than %(limit)d questions, the most an import takes.") % {"limit": limits.max_questions}
+    )
 
 
 def _texts(value) -> list[str]:
@@ -196,7 +199,7 @@ def decode(raw: bytes, encoding: str = "auto") -> str:
 _PLATONUS_TAG = re.compile(r"^\s*<(question\d*|variant)>\s*(.*)$", re.IGNORECASE)
 
 
-def platonus(text: str) -> list[Parsed]:
+def platonus(text: str, limits: Limits | None = None) -> list[Parsed]:
     """`<question>` opens a question, each `<variant>` an option, the first variant the right one; a line
     without a tag continues the text before it."""
     questions: list[dict] = []
@@ -262,7 +265,7 @@ _AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _AIKEN_ANSWER = re.compile(r"^ANSWER:\s*([A-Z])\s*$")
 
 
-def aiken(text: str) -> list[Parsed]:
+def aiken(text: str, limits: Limits | None = None) -> list[Parsed]:
     parsed, errors = [], []
     block: list[tuple[int, str]] = []
     lines = [*text.splitlines(), ""]
@@ -354,9 +357,12 @@ def _split_answers(body: str) -> list[tuple[str, str, str]]:
     return items
 
 
-def gift(text: str) -> list[Parsed]:
+def gift(text: str, limits: Limits | None = None) -> list[Parsed]:
+    limits = limits or Limits.from_settings()
     parsed, errors = [], []
     for line, block in _gift_blocks(text):
+        if len(parsed) + len(errors) >= limits.max_questions:
+            raise _too_many_questions(limits)
         raw = _protect(block)
         title = ""
         title_match = re.match(r"^\s*::(.*?)::", raw, re.S)
@@ -374,6 +380,8 @@ def gift(text: str) -> list[Parsed]:
         )
         body = body.strip()
         try:
+            if body.count("=") + body.count("~") > limits.max_options:  # refused before a list is made of them
+                raise ValueError(_("The question has more than %(limit)d options.") % {"limit": limits.max_options})
             parsed.append(_gift_question(question, body, line, title))
         except ValueError as error:
             errors.append((line, str(error)))
@@ -477,23 +485,59 @@ class _Refused(Exception):
     pass
 
 
-def _xml_tree(text: str):
-    """The document's elements, and the line each starts at, read by expat with every DTD refused: no entity,
-    internal or external, is ever declared, so none is expanded or fetched (XXE, "billion laughs")."""
-    import xml.etree.ElementTree as ET  # noqa: S405 - only its tree builder; expat below reads the bytes
+class _TooLarge(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+XML_CHUNK = 64 * 1024  # characters given to expat at a time
+
+
+def xml_elements_per_question(limits: Limits) -> int:
+    """Elements one Moodle question may have: four for each option (answer, text, feedback, its text) and
+    the question's own settings (texts, feedbacks, hints, tags)."""
+    return limits.max_options * 4 + 100
+
+
+def _xml_questions(text: str, limits: Limits):
+    """Each <question> of the document as a small tree, with the line it starts at, as expat reads them: the
+    whole document is never held as a tree, and one question holds at most `xml_elements_per_question`
+    elements. Every DTD is refused, so no entity, internal or external, is ever declared, expanded or fetched
+    (XXE, "billion laughs")."""
+    import xml.etree.ElementTree as ET  # noqa: S405 - only its tree builder; expat below reads the text
     from xml.parsers import expat  # noqa: S408 - every DTD refused by the handlers below
 
-    builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
-    lines: dict[int, int] = {}
+    finished: list[tuple[object, int]] = []
+    state = {"builder": None, "depth": 0, "line": 1, "elements": 0}
+    most = xml_elements_per_question(limits)
 
     def refuse(*_args):
         raise _Refused
 
     def start(tag, attributes):
-        element = builder.start(tag, attributes)
-        lines[id(element)] = parser.CurrentLineNumber
-        return element
+        if state["builder"] is None:
+            if tag != "question":
+                return
+            state.update(builder=ET.TreeBuilder(), depth=0, line=parser.CurrentLineNumber, elements=0)
+        state["depth"] += 1
+        state["elements"] += 1
+        if state["elements"] > most:
+            raise _TooLarge(state["line"])
+        state["builder"].start(tag, attributes)
+
+    def end(tag):
+        if state["builder"] is None:
+            return
+        state["builder"].end(tag)
+        state["depth"] -= 1
+        if state["depth"] == 0:
+            finished.append((state["builder"].close(), state["line"]))
+            state["builder"] = None
+
+    def data(content):
+        if state["builder"] is not None:
+            state["builder"].data(content)
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -502,21 +546,24 @@ def _xml_tree(text: str):
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.buffer_text = True
     parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
     try:
         # Given as text, expat reads it as UTF-8 whatever the declaration says: the bytes were decoded already.
-        parser.Parse(text, True)
-        root = builder.close()
+        for offset in range(0, len(text), XML_CHUNK):
+            parser.Parse(text[offset : offset + XML_CHUNK], False)
+            yield from finished
+            finished.clear()
+        parser.Parse("", True)
+        yield from finished
     except _Refused:
         raise _refuse(_("The file declares entities, which are not accepted.")) from None
+    except _TooLarge as large:
+        raise _refuse(_("The question has more than %(limit)d XML elements.") % {"limit": most}, large.line) from None
     except expat.ExpatError as error:
         raise _refuse(
             _("The XML cannot be read: %(error)s") % {"error": expat.ErrorString(error.code)}, error.lineno or 1
         ) from None
-    except AssertionError:  # the tree builder's own check of an unbalanced document
-        raise _refuse(_("The XML cannot be read: %(error)s") % {"error": "unbalanced"}) from None
-    return root, lines
 
 
 def _fraction(answer) -> Decimal:
@@ -526,14 +573,15 @@ def _fraction(answer) -> Decimal:
         raise _number_error(_("The fraction of an answer"), error) from None
 
 
-def moodle_xml(text: str) -> list[Parsed]:
-    root, lines = _xml_tree(text)
+def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
+    limits = limits or Limits.from_settings()
     parsed, errors = [], []
-    for question in root.iter("question"):
+    for question, line in _xml_questions(text, limits):
         kind = question.get("type")
         if kind == "category":
             continue
-        line = lines.get(id(question), 1)
+        if len(parsed) + len(errors) >= limits.max_questions:
+            raise _too_many_questions(limits)
         body = _xml_text(question.find("questiontext"))
         title = _xml_text(question.find("name"))
         points = None
