@@ -4,8 +4,11 @@ saved as it is given, results into the gradebook."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course, Discipline
@@ -267,6 +270,16 @@ class BankImport(models.Model):
     def __str__(self) -> str:
         return f"{self.bank_id}: {self.filename} ({self.status})"
 
+    # An import not finished this long after it was queued was lost (the worker stopped): the page says so
+    # instead of polling for ever. Reading and writing a bank within the limits takes seconds.
+    STALLED_AFTER = datetime.timedelta(minutes=30)
+
+    @property
+    def is_stalled(self) -> bool:
+        running = self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)
+        return running and timezone.now() - self.created_at > self.STALLED_AFTER
+
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)
+        running = self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)
+        return running and not self.is_stalled

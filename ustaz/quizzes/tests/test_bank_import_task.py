@@ -102,3 +102,18 @@ def test_only_the_banks_managers_see_an_import(
     # An import is reached only through its own bank.
     office_client = as_user(office)
     assert office_client.get(reverse("quizzes:bank_import", args=[other_bank.pk, job.pk])).status_code == 404
+
+
+def test_an_import_the_worker_lost_is_shown_as_unfinished_and_no_longer_polled(
+    as_user, teacher, bank, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):  # the worker never takes it
+        response = upload(as_user(teacher), bank, GIFT)
+    job = BankImport.objects.get()
+    BankImport.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    page = as_user(teacher).get(response["Location"]).content.decode()
+    assert "did not finish" in page and "hx-get" not in page
