@@ -129,6 +129,9 @@ def read(
                 text = decode(raw, encoding)
             except (UnicodeDecodeError, LookupError):
                 raise _refuse(_("The file is not in the encoding chosen.")) from None
+            if "\x00" in text:  # no text has one (PostgreSQL keeps none): a binary file, or UTF-16 read as another
+                line = text.count("\n", 0, text.index("\x00")) + 1
+                raise _refuse(_("The file contains NUL characters: it is not a text in the encoding chosen."), line)
             lines = count_lines(text)
             if lines > limits.max_lines:
                 raise _refuse(
@@ -164,6 +167,9 @@ def _texts(value) -> list[str]:
 def _check(item: Parsed, limits: Limits) -> list[tuple[int, str]]:
     """What a parsed question breaks of the limits on texts and options."""
     errors = []
+    texts = [item.text, item.title, item.feedback, *(text for value in item.data.values() for text in _texts(value))]
+    if any("\x00" in text for text in texts):
+        errors.append((item.line, _("The question contains NUL characters.")))
     if max(len(item.text), len(item.title), len(item.feedback)) > limits.max_text:
         errors.append((item.line, _("The question is longer than %(limit)d characters.") % {"limit": limits.max_text}))
     lists = [item.data[key] for key in ("options", "answers", "left", "right") if isinstance(item.data.get(key), list)]

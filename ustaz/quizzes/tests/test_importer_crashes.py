@@ -76,3 +76,23 @@ def test_xlsx_with_a_sheet_cut_short():
             target.writestr(name, content[: len(content) // 2] if name.startswith("xl/worksheets/") else content)
     errors = errors_of(importers.xlsx, cut.getvalue())
     assert len(errors) == 1 and errors[0][1] == "The file is not an Excel workbook (.xlsx)."
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "line"),
+    [
+        ("aiken", "Сұрақ\nA. бір\x00\nB. екі\nANSWER: A\n", 2),
+        ("gift", "Бірінші {=a ~b}\n\nСұрақ\x00 {=a ~b}\n", 3),
+        ("platonus", "<question> Q\x00\n<variant> a\n<variant> b\n", 1),
+    ],
+)
+def test_a_nul_character_is_refused_and_nothing_written(course, teacher, fmt, text, line):
+    """Found by the fuzzer on PostgreSQL: a text or JSON column keeps no NUL, and the import answered 500."""
+    from ustaz.quizzes import services
+    from ustaz.quizzes.models import Bank, Question
+
+    bank = Bank.objects.create(discipline=course.discipline, name="B")
+    with pytest.raises(ImportErrors) as failed:
+        services.bank_import(bank=bank, category="K", raw=text.encode(), fmt=fmt, by=teacher)
+    message = "The file contains NUL characters: it is not a text in the encoding chosen."
+    assert failed.value.errors == [(line, message)] and not Question.objects.exists()
