@@ -219,10 +219,9 @@ def _counts():
     return Question.objects.count(), QuestionVersion.objects.count(), Category.objects.count()
 
 
-@pytest.mark.django_db
-@given(st.one_of(any_text_input(), mutated_workbook().map(lambda raw: ("xlsx", raw))))
-def test_a_failed_import_writes_nothing(course, teacher, settings, fmt_and_raw):
-    fmt, raw = fmt_and_raw
+@pytest.fixture
+def small_limits(settings):
+    """The settings of LIMITS, once for the whole run (set per example, overrides would nest thousands deep)."""
     for name, value in {
         "QUIZ_IMPORT_MAX_MB": 1,
         "QUIZ_IMPORT_MAX_LINES": LIMITS.max_lines,
@@ -232,6 +231,12 @@ def test_a_failed_import_writes_nothing(course, teacher, settings, fmt_and_raw):
         "QUIZ_IMPORT_MAX_TEXT": LIMITS.max_text,
     }.items():
         setattr(settings, name, value)
+
+
+@pytest.mark.django_db
+@given(st.one_of(any_text_input(), mutated_workbook().map(lambda raw: ("xlsx", raw))))
+def test_a_failed_import_writes_nothing(course, teacher, small_limits, fmt_and_raw):
+    fmt, raw = fmt_and_raw
     bank, _created = Bank.objects.get_or_create(discipline=course.discipline, name="Fuzz")
     before = _counts()
     try:
