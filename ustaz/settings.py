@@ -445,6 +445,15 @@ CHAT_MAX_ATTACHMENT_MB = envint("USTAZ_CHAT_MAX_ATTACHMENT_MB", 50)
 ASSIGNMENT_MAX_UPLOAD_MB = envint("USTAZ_ASSIGNMENT_MAX_UPLOAD_MB", 4096)  # the ceiling of any assignment's limit
 ASSIGNMENT_UPLOAD_CHUNK_MB = envint("USTAZ_ASSIGNMENT_UPLOAD_CHUNK_MB", 8)  # what the page sends per request
 
+# --- Testing centre: the limits of one question-bank import (docs/configuration.md) ----------------------
+QUIZ_IMPORT_MAX_MB = envint("USTAZ_QUIZ_IMPORT_MAX_MB", 10)  # the file as uploaded
+QUIZ_IMPORT_MAX_XLSX_MB = envint("USTAZ_QUIZ_IMPORT_MAX_XLSX_MB", 50)  # an Excel workbook unpacked
+QUIZ_IMPORT_MAX_LINES = envint("USTAZ_QUIZ_IMPORT_MAX_LINES", 100_000)  # lines of a text file
+QUIZ_IMPORT_MAX_ROWS = envint("USTAZ_QUIZ_IMPORT_MAX_ROWS", 10_000)  # rows of an Excel sheet (a question a row)
+QUIZ_IMPORT_MAX_QUESTIONS = envint("USTAZ_QUIZ_IMPORT_MAX_QUESTIONS", 5000)
+QUIZ_IMPORT_MAX_OPTIONS = envint("USTAZ_QUIZ_IMPORT_MAX_OPTIONS", 50)  # options, answers or pairs of a question
+QUIZ_IMPORT_MAX_TEXT = envint("USTAZ_QUIZ_IMPORT_MAX_TEXT", 10_000)  # characters of one question or option
+
 # Shown in the footer and in credential slips.
 UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")
 SITE_URL = env("USTAZ_SITE_URL", f"http://127.0.0.1:{envint('USTAZ_PORT', 8000)}")

@@ -14,7 +14,7 @@ from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course
 from ustaz.accounts.models import Role, User
 
-from .models import Attempt, Bank, Test
+from .models import Attempt, Bank, BankImport, Test
 
 
 def can_manage_bank(user: User, bank: Bank) -> bool:
@@ -37,6 +37,17 @@ def get_bank_for(user: User, pk: int) -> Bank:
     if not user.is_authenticated or not can_manage_bank(user, bank):
         raise Http404
     return bank
+
+
+def get_bank_import_for(user: User, pk: int, import_pk: int) -> BankImport:
+    """An import into a bank, for those who manage the bank; 404 for anybody else."""
+    bank = get_bank_for(user, pk)
+    try:
+        job = BankImport.objects.get(pk=import_pk, bank=bank)
+    except BankImport.DoesNotExist:
+        raise Http404 from None
+    job.bank = bank
+    return job
 
 
 def get_test_for(user: User, pk: int, test_pk: int) -> Test:

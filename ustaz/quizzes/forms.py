@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from ustaz.core.forms import BootstrapFormMixin
 from ustaz.grades.models import GradeItem
 
-from .importers import ENCODINGS
+from .bounds import MAX_SECTION_COUNT
+from .importers import ENCODINGS, Limits, too_large_message
 from .models import Category, Test
 
 
@@ -29,6 +32,13 @@ class BankImportForm(BootstrapFormMixin, forms.Form):
         + [(e, {"utf-8": "UTF-8", "cp1251": "Windows-1251", "kz1048": "KZ-1048"}[e]) for e in ENCODINGS],
     )
     category = forms.CharField(label=gettext_lazy("Category"), max_length=200)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limits = Limits.from_settings()
+        if upload.size > limits.max_bytes:  # refused before a byte of it is read
+            raise forms.ValidationError(too_large_message(limits))
+        return upload
 
 
 class TestForm(BootstrapFormMixin, forms.ModelForm):
@@ -76,15 +86,27 @@ class TestForm(BootstrapFormMixin, forms.ModelForm):
                 continue
             name, _sep, count = line.rpartition(":")
             category = categories.get(name.strip().casefold())
-            if category is None or not count.strip().isdigit() or int(count) < 1:
+            count = count.strip()
+            if category is None or not re.fullmatch(r"[0-9]{1,6}", count) or int(count) < 1:
                 raise forms.ValidationError(
                     _("Line %(line)d: “category: number”, with a category of this discipline's banks.")
                     % {"line": number}
+                )
+            if int(count) > MAX_SECTION_COUNT:
+                raise forms.ValidationError(
+                    _("Line %(line)d: a test draws at most %(limit)d questions from a category.")
+                    % {"line": number, "limit": MAX_SECTION_COUNT}
                 )
             sections.append((category, int(count)))
         if not sections:
             raise forms.ValidationError(_("Draw questions from at least one category."))
         return sections
+
+    def clean_pass_percent(self):
+        value = self.cleaned_data["pass_percent"]
+        if value is not None and value > 100:
+            raise forms.ValidationError(_("The pass mark is a percentage: from 0 to 100."))
+        return value
 
     def clean(self):
         data = super().clean()

@@ -33,11 +33,20 @@ def _normalise(text: str, case_sensitive: bool) -> str:
     return text if case_sensitive else text.casefold()
 
 
+# A number typed as an answer is at most this long ("1e999999999" is no answer; it is a wrong one).
+MAX_NUMBER_TEXT = 40
+
+
 def _number(value) -> Decimal | None:
+    """The number a student gave, or None: NaN, an infinity or a text too long to be meant count as wrong."""
+    text = str(value).strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
+    if len(text) > MAX_NUMBER_TEXT:
+        return None
     try:
-        return Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() and number.adjusted() < 100 else None
 
 
 def score(kind: str, data: dict, response) -> float | None:
@@ -47,8 +56,10 @@ def score(kind: str, data: dict, response) -> float | None:
         return 0.0
     try:
         return max(0.0, min(1.0, _SCORERS[kind](data, response)))
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-        return 0.0  # a response of the wrong shape scores nothing
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError):
+        # A response of the wrong shape scores nothing; so does any answer to a key broken in the database
+        # (NaN kept before numbers were bounded), rather than a 500 when the attempt closes.
+        return 0.0
 
 
 def _single(data, response) -> float:

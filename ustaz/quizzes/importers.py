@@ -1,14 +1,25 @@
 """Reading question banks in the formats Kazakh universities hold them in: the test-bank text of the Platonus
-system, Moodle's GIFT and Aiken; in UTF-8, Windows-1251 (Russian) or KZ-1048 (Kazakh), detected or chosen.
-A file with any error imports nothing: every error is reported with its line."""
+system, Moodle's GIFT, Aiken and Moodle XML, and the Excel template; in UTF-8, Windows-1251 (Russian) or KZ-1048
+(Kazakh), detected or chosen. A file with any error imports nothing: every error is reported with its line.
+
+Every file is bounded before and while it is read (`Limits`, from the USTAZ_QUIZ_IMPORT_* settings): its size,
+its lines or rows, an Excel workbook's size unpacked, the questions, the options of a question and the length of
+one text; numbers (points, weights, numeric keys) are bounded by `bounds`. `read` is the one way in: it answers
+with the questions or raises `ImportErrors`, whatever the bytes."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from . import bounds
 
 ENCODINGS = ("utf-8", "cp1251", "kz1048")
 # Letters that KZ-1048 has where Windows-1251 has Serbian and Macedonian ones (Ђ Љ Ћ Џ ...): Kazakh text read
@@ -24,6 +35,7 @@ class Parsed:
     line: int
     title: str = ""
     feedback: str = ""
+    points: Decimal | None = None  # None: the default of a new question
 
 
 @dataclass
@@ -32,6 +44,144 @@ class ImportErrors(Exception):
 
     def __str__(self) -> str:
         return "; ".join(f"{line}: {message}" for line, message in self.errors)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_lines: int  # lines of a text file
+    max_rows: int  # rows of a sheet
+    max_questions: int
+    max_options: int  # options, accepted answers or pairs of one question
+    max_text: int  # characters of one question, option or answer
+    max_xlsx_bytes: int  # an Excel workbook unpacked
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            max_bytes=settings.QUIZ_IMPORT_MAX_MB * 1024 * 1024,
+            max_lines=settings.QUIZ_IMPORT_MAX_LINES,
+            max_rows=settings.QUIZ_IMPORT_MAX_ROWS,
+            max_questions=settings.QUIZ_IMPORT_MAX_QUESTIONS,
+            max_options=settings.QUIZ_IMPORT_MAX_OPTIONS,
+            max_text=settings.QUIZ_IMPORT_MAX_TEXT,
+            max_xlsx_bytes=settings.QUIZ_IMPORT_MAX_XLSX_MB * 1024 * 1024,
+        )
+
+
+# A page lists this many errors at most; a file with thousands says how many more there are.
+MAX_ERRORS_SHOWN = 50
+
+FORMATS = ("platonus", "gift", "aiken", "moodle_xml", "xlsx")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def too_large_message(limits: Limits) -> str:
+    return _("The file is larger than %(limit)s MB, the most an import takes.") % {
+        "limit": _megabytes(limits.max_bytes)
+    }
+
+
+def _refuse(message: str, line: int = 1) -> ImportErrors:
+    return ImportErrors([(line, message)])
+
+
+def _shown(errors: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    errors = sorted(errors)
+    if len(errors) <= MAX_ERRORS_SHOWN:
+        return errors
+    rest = len(errors) - MAX_ERRORS_SHOWN
+    return [*errors[:MAX_ERRORS_SHOWN], (errors[MAX_ERRORS_SHOWN][0], _("… and %(count)d more.") % {"count": rest})]
+
+
+# Every character that str.splitlines() ends a line at, "\r\n" counted once.
+_LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def count_lines(text: str) -> int:
+    """len(text.splitlines()), without making the list."""
+    ends = sum(text.count(char) for char in _LINE_ENDS) - text.count("\r\n")
+    return ends + (1 if text and text[-1] not in _LINE_ENDS else 0)
+
+
+def read(
+    raw: bytes,
+    fmt: str,
+    encoding: str = "auto",
+    limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Parsed]:
+    """The questions of an uploaded file, every one checked against the limits; ImportErrors otherwise.
+    `progress` is told the lines (rows) read so far, now and then."""
+    limits = limits or Limits.from_settings()
+    if fmt not in FORMATS:
+        raise _refuse(_("Unknown format."))
+    if len(raw) > limits.max_bytes:
+        raise _refuse(too_large_message(limits))
+    try:
+        if fmt == "xlsx":
+            parsed = xlsx(raw, limits, progress)
+        else:
+            try:
+                text = decode(raw, encoding)
+            except (UnicodeDecodeError, LookupError):
+                raise _refuse(_("The file is not in the encoding chosen.")) from None
+            if "\x00" in text:  # no text has one (PostgreSQL keeps none): a binary file, or UTF-16 read as another
+                line = text.count("\n", 0, text.index("\x00")) + 1
+                raise _refuse(_("The file contains NUL characters: it is not a text in the encoding chosen."), line)
+            lines = count_lines(text)
+            if lines > limits.max_lines:
+                raise _refuse(
+                    _("The file has more than %(limit)d lines, the most an import takes.") % {"limit": limits.max_lines}
+                )
+            if progress is not None:
+                progress(lines)
+            parsed = READERS[fmt](text, limits)
+    except ImportErrors as failed:
+        raise ImportErrors(_shown(failed.errors)) from None
+    if len(parsed) > limits.max_questions:
+        raise _too_many_questions(limits)
+    errors = [error for item in parsed for error in _check(item, limits)]
+    if errors:
+        raise ImportErrors(_shown(errors))
+    return parsed
+
+
+def _too_many_questions(limits: Limits) -> ImportErrors:
+    return _refuse(
+        _("The file has more than %(limit)d questions, the most an import takes.") % {"limit": limits.max_questions}
+    )
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def _check(item: Parsed, limits: Limits) -> list[tuple[int, str]]:
+    """What a parsed question breaks of the limits on texts and options."""
+    errors = []
+    texts = [item.text, item.title, item.feedback, *(text for value in item.data.values() for text in _texts(value))]
+    if any("\x00" in text for text in texts):
+        errors.append((item.line, _("The question contains NUL characters.")))
+    if max(len(item.text), len(item.title), len(item.feedback)) > limits.max_text:
+        errors.append((item.line, _("The question is longer than %(limit)d characters.") % {"limit": limits.max_text}))
+    lists = [item.data[key] for key in ("options", "answers", "left", "right") if isinstance(item.data.get(key), list)]
+    if any(len(values) > limits.max_options for values in lists):
+        errors.append((item.line, _("The question has more than %(limit)d options.") % {"limit": limits.max_options}))
+    elif any(len(text) > limits.max_text for value in item.data.values() for text in _texts(value)):
+        errors.append((item.line, _("An option is longer than %(limit)d characters.") % {"limit": limits.max_text}))
+    return errors
+
+
+def _number_error(what: str, error: ValidationError) -> ValueError:
+    return ValueError(_("%(what)s: %(error)s") % {"what": what, "error": " ".join(error.messages)})
 
 
 def decode(raw: bytes, encoding: str = "auto") -> str:
@@ -55,7 +205,7 @@ def decode(raw: bytes, encoding: str = "auto") -> str:
 _PLATONUS_TAG = re.compile(r"^\s*<(question\d*|variant)>\s*(.*)$", re.IGNORECASE)
 
 
-def platonus(text: str) -> list[Parsed]:
+def platonus(text: str, limits: Limits | None = None) -> list[Parsed]:
     """`<question>` opens a question, each `<variant>` an option, the first variant the right one; a line
     without a tag continues the text before it."""
     questions: list[dict] = []
@@ -121,7 +271,7 @@ _AIKEN_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _AIKEN_ANSWER = re.compile(r"^ANSWER:\s*([A-Z])\s*$")
 
 
-def aiken(text: str) -> list[Parsed]:
+def aiken(text: str, limits: Limits | None = None) -> list[Parsed]:
     parsed, errors = [], []
     block: list[tuple[int, str]] = []
     lines = [*text.splitlines(), ""]
@@ -213,9 +363,12 @@ def _split_answers(body: str) -> list[tuple[str, str, str]]:
     return items
 
 
-def gift(text: str) -> list[Parsed]:
+def gift(text: str, limits: Limits | None = None) -> list[Parsed]:
+    limits = limits or Limits.from_settings()
     parsed, errors = [], []
     for line, block in _gift_blocks(text):
+        if len(parsed) + len(errors) >= limits.max_questions:
+            raise _too_many_questions(limits)
         raw = _protect(block)
         title = ""
         title_match = re.match(r"^\s*::(.*?)::", raw, re.S)
@@ -233,6 +386,8 @@ def gift(text: str) -> list[Parsed]:
         )
         body = body.strip()
         try:
+            if body.count("=") + body.count("~") > limits.max_options:  # refused before a list is made of them
+                raise ValueError(_("The question has more than %(limit)d options.") % {"limit": limits.max_options})
             parsed.append(_gift_question(question, body, line, title))
         except ValueError as error:
             errors.append((line, str(error)))
@@ -243,6 +398,30 @@ def gift(text: str) -> list[Parsed]:
     return parsed
 
 
+def _gift_numeric(spec: str) -> dict:
+    """`n`, `n:tolerance` or `low..high` (only the first of several answers counts)."""
+    spec = re.split(r"\s*[=~]", spec.lstrip("=").strip(), maxsplit=1)[0]
+    low, dots, high = spec.partition("..")
+    value, _sep, tolerance = spec.partition(":")
+    try:
+        if dots:
+            low_number, high_number = bounds.key_decimal(low), bounds.key_decimal(high)
+            if high_number < low_number:
+                raise ValueError(_("A numeric range goes from the lower number to the higher."))
+            middle = (low_number + high_number) / 2
+            return {"answer": bounds.key_number(middle), "tolerance": bounds.tolerance(high_number - middle)}
+        answer = bounds.key_number(value)
+    except ValidationError as error:
+        raise _number_error(_("The answer"), error) from None
+    try:
+        return {"answer": answer, "tolerance": bounds.tolerance(tolerance or 0)}
+    except ValidationError as error:
+        raise _number_error(_("The tolerance"), error) from None
+
+
+_GIFT_WEIGHT = re.compile(r"^%([^%]{0,40})%")
+
+
 def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
     if body == "":
         return Parsed("essay", question, {}, line, title)
@@ -250,17 +429,7 @@ def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
         value = body.split("#", 1)[0].strip() in ("T", "TRUE")
         return Parsed("truefalse", question, {"correct": value}, line, title)
     if body.startswith("#"):
-        spec = _restore(body[1:]).split("#", 1)[0].strip().lstrip("=")
-        if ".." in spec:
-            low, high = (float(x) for x in spec.split(".."))
-            return Parsed("numeric", question, {"answer": (low + high) / 2, "tolerance": (high - low) / 2}, line, title)
-        value, _sep, tolerance = spec.partition(":")
-        try:
-            return Parsed(
-                "numeric", question, {"answer": float(value), "tolerance": float(tolerance or 0)}, line, title
-            )
-        except ValueError:
-            raise ValueError(_("A numeric answer must be a number, “n:tolerance” or “low..high”.")) from None
+        return Parsed("numeric", question, _gift_numeric(_restore(body[1:]).split("#", 1)[0].strip()), line, title)
     answers = _split_answers(body)
     if not answers:
         raise ValueError(_("The answers must start with = (right) or ~ (wrong)."))
@@ -280,12 +449,20 @@ def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
     if all(mark == "=" for mark, _t, _f in answers):
         return Parsed("short", question, {"answers": [t for _m, t, _f in answers]}, line, title)
     right = [i for i, (mark, _t, _f) in enumerate(answers) if mark == "="]
-    weighted = [i for i, (_m, t, _f) in enumerate(answers) if re.match(r"^%-?\d+(\.\d+)?%", t)]
-    options = [re.sub(r"^%-?\d+(\.\d+)?%", "", t).strip() for _m, t, _f in answers]
+    weights, options = {}, []
+    for index, (_mark, text, _feedback) in enumerate(answers):
+        weight = _GIFT_WEIGHT.match(text)
+        if weight:
+            try:
+                weights[index] = bounds.weight(weight.group(1))
+            except ValidationError as error:
+                raise _number_error(_("The weight of an option"), error) from None
+            text = text[weight.end() :].strip()
+        options.append(text)
     feedback = [f for _m, _t, f in answers]
     extra = {"option_feedback": feedback} if any(feedback) else {}
-    if weighted:
-        correct = [i for i in weighted if not answers[i][1].startswith("%-") and not answers[i][1].startswith("%0%")]
+    if weights:
+        correct = [i for i, value in sorted(weights.items()) if value > 0]
         return Parsed(
             "multiple", question, {"options": options, "correct": correct, "partial": "each", **extra}, line, title
         )
@@ -310,33 +487,120 @@ def _xml_text(element) -> str:
     return (raw or "").strip()
 
 
-def moodle_xml(text: str) -> list[Parsed]:
-    import xml.etree.ElementTree as ET  # noqa: S405 - a file the teacher uploads, parsed without entities
+class _Refused(Exception):
+    pass
 
-    if "<!ENTITY" in text or "<!DOCTYPE" in text:
-        raise ImportErrors([(1, _("The file declares entities, which are not accepted."))])
+
+class _TooLarge(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+XML_CHUNK = 64 * 1024  # characters given to expat at a time
+
+
+def xml_elements_per_question(limits: Limits) -> int:
+    """Elements one Moodle question may have: four for each option (answer, text, feedback, its text) and
+    the question's own settings (texts, feedbacks, hints, tags)."""
+    return limits.max_options * 4 + 100
+
+
+def _xml_questions(text: str, limits: Limits):
+    """Each <question> of the document as a small tree, with the line it starts at, as expat reads them: the
+    whole document is never held as a tree, and one question holds at most `xml_elements_per_question`
+    elements. Every DTD is refused, so no entity, internal or external, is ever declared, expanded or fetched
+    (XXE, "billion laughs")."""
+    import xml.etree.ElementTree as ET  # noqa: S405 - only its tree builder; expat below reads the text
+    from xml.parsers import expat  # noqa: S408 - every DTD refused by the handlers below
+
+    parser = expat.ParserCreate()
+    finished: list[tuple[object, int]] = []
+    state = {"builder": None, "depth": 0, "line": 1, "elements": 0}
+    most = xml_elements_per_question(limits)
+
+    def refuse(*_args):
+        raise _Refused
+
+    def start(tag, attributes):
+        if state["builder"] is None:
+            if tag != "question":
+                return
+            state.update(builder=ET.TreeBuilder(), depth=0, line=parser.CurrentLineNumber, elements=0)
+        state["depth"] += 1
+        state["elements"] += 1
+        if state["elements"] > most:
+            raise _TooLarge(state["line"])
+        state["builder"].start(tag, attributes)
+
+    def end(tag):
+        if state["builder"] is None:
+            return
+        state["builder"].end(tag)
+        state["depth"] -= 1
+        if state["depth"] == 0:
+            finished.append((state["builder"].close(), state["line"]))
+            state["builder"] = None
+
+    def data(content):
+        if state["builder"] is not None:
+            state["builder"].data(content)
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
     try:
-        root = ET.fromstring(text.encode())  # noqa: S314 - entity declarations refused above
-    except ET.ParseError as error:
-        raise ImportErrors(
-            [(error.position[0], _("The XML cannot be read: %(error)s") % {"error": error.msg})]
+        # Given as text, expat reads it as UTF-8 whatever the declaration says: the bytes were decoded already.
+        for offset in range(0, len(text), XML_CHUNK):
+            parser.Parse(text[offset : offset + XML_CHUNK], False)
+            yield from finished
+            finished.clear()
+        parser.Parse("", True)
+        yield from finished
+    except _Refused:
+        raise _refuse(_("The file declares entities, which are not accepted.")) from None
+    except _TooLarge as large:
+        raise _refuse(_("The question has more than %(limit)d XML elements.") % {"limit": most}, large.line) from None
+    except expat.ExpatError as error:
+        raise _refuse(
+            _("The XML cannot be read: %(error)s") % {"error": expat.ErrorString(error.code)}, error.lineno or 1
         ) from None
+
+
+def _fraction(answer) -> Decimal:
+    try:
+        return bounds.weight(answer.get("fraction", "0"))
+    except ValidationError as error:
+        raise _number_error(_("The fraction of an answer"), error) from None
+
+
+def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
+    limits = limits or Limits.from_settings()
     parsed, errors = [], []
-    lines = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        for _found in re.finditer(r'<question\s+type="(?!category")\w+"', line):
-            lines[len(lines)] = number
-    index = 0
-    for question in root.iter("question"):
+    for question, line in _xml_questions(text, limits):
         kind = question.get("type")
         if kind == "category":
             continue
-        line = lines.get(index, 1)
-        index += 1
+        if len(parsed) + len(errors) >= limits.max_questions:
+            raise _too_many_questions(limits)
         body = _xml_text(question.find("questiontext"))
         title = _xml_text(question.find("name"))
-        answers = [(float(a.get("fraction", "0")), _xml_text(a), a) for a in question.findall("answer")]
+        points = None
         try:
+            if kind is None:
+                raise ValueError(_("A question without its type."))
+            answers = [(_fraction(a), _xml_text(a), a) for a in question.findall("answer")]
+            grade = (question.findtext("defaultgrade") or "").strip()
+            if grade:
+                try:
+                    points = bounds.points(grade)
+                except ValidationError as error:
+                    raise _number_error(_("The points"), error) from None
             if kind == "multichoice":
                 options = [t for _f, t, _a in answers]
                 single = (question.findtext("single") or "true").strip() == "true"
@@ -368,15 +632,15 @@ def moodle_xml(text: str) -> list[Parsed]:
                 )
             elif kind == "numerical":
                 first = next(a for f, _t, a in answers if f == 100)
-                parsed.append(
-                    Parsed(
-                        "numeric",
-                        body,
-                        {"answer": float(_xml_text(first)), "tolerance": float(first.findtext("tolerance") or 0)},
-                        line,
-                        title,
-                    )
-                )
+                try:
+                    answer = bounds.key_number(_xml_text(first))
+                except ValidationError as error:
+                    raise _number_error(_("The answer"), error) from None
+                try:
+                    tolerance = bounds.tolerance((first.findtext("tolerance") or "0").strip() or "0")
+                except ValidationError as error:
+                    raise _number_error(_("The tolerance"), error) from None
+                parsed.append(Parsed("numeric", body, {"answer": answer, "tolerance": tolerance}, line, title))
             elif kind == "matching":
                 pairs = question.findall("subquestion")
                 left = [_xml_text(p) for p in pairs]
@@ -394,8 +658,12 @@ def moodle_xml(text: str) -> list[Parsed]:
                 parsed.append(Parsed("essay", body, {}, line, title))
             else:
                 raise ValueError(_("The question type “%(type)s” is not supported.") % {"type": kind})
-        except (StopIteration, ValueError, AttributeError) as error:
-            errors.append((line, str(error) or _("The question is incomplete.")))
+        except ValueError as error:
+            errors.append((line, str(error)))
+        except (StopIteration, AttributeError):
+            errors.append((line, _("The question is incomplete.")))
+        else:
+            parsed[-1].points = points
     if errors:
         raise ImportErrors(sorted(errors))
     if not parsed:
@@ -511,8 +779,11 @@ READERS["moodle_xml"] = moodle_xml
 
 # --- XLSX template -----------------------------------------------------------------------------------------
 
-XLSX_HEADERS = ["type", "question", "correct", "tolerance", *(f"option {n}" for n in range(1, 9))]
+XLSX_HEADERS = ["type", "question", "correct", "tolerance", *(f"option {n}" for n in range(1, 9)), "points"]
 XLSX_TYPES = ("single", "multiple", "truefalse", "short", "numeric", "essay")
+# The column of points, found by its header (the template's, or a Kazakh or Russian one typed over it).
+_XLSX_POINTS = ("points", "ұпай", "балл", "баллы")
+_XLSX_COLUMNS = 32  # cells read of a row: the template's and a few more where a points column may be
 
 
 def xlsx_template() -> bytes:
@@ -529,28 +800,91 @@ def xlsx_template() -> bytes:
     sheet.append(["truefalse", "Домбыра — шертпелі аспап.", "true"])
     sheet.append(["short", "«Сарыарқа» күйінің авторы?", "Құрманғазы; Курмангазы"])
     sheet.append(["numeric", "Ля нотасының жиілігі, Гц?", "440", "1"])
-    sheet.append(["essay", "Күй өнері туралы қысқаша жазыңыз."])
+    sheet.append(["essay", "Күй өнері туралы қысқаша жазыңыз.", *[""] * 10, "5"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx(raw: bytes) -> list[Parsed]:
-    """The template's rows (the first is the header): errors by row, all or nothing."""
+def _xlsx_open(raw: bytes, limits: Limits):
+    """The first sheet, streamed (read_only), once the archive is known to unpack within the limit and to
+    declare no DTD in any part: the sizes in a zip's directory bound what zipfile unpacks of each member."""
     import io
     import zipfile
 
     from openpyxl import load_workbook
 
+    not_a_workbook = _refuse(_("The file is not an Excel workbook (.xlsx)."))
     try:
-        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportErrors([(1, _("The file is not an Excel workbook (.xlsx)."))]) from None
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > limits.max_xlsx_bytes or len(members) > 10_000:
+            raise _refuse(
+                _("The workbook unpacks to more than %(limit)s MB, the most an import takes.")
+                % {"limit": _megabytes(limits.max_xlsx_bytes)}
+            )
+        for member in members:
+            if member.filename.endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(4096).replace(b"\x00", b"")
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise _refuse(_("The file declares entities, which are not accepted."))
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except ImportErrors:
+        raise
+    except MemoryError:
+        raise
+    except Exception:  # openpyxl and zipfile fail on broken files in many ways; each is a file we cannot read
+        raise not_a_workbook from None
+    if (sheet.max_row or 0) > limits.max_rows:
+        raise _too_many_rows(limits)
+    return sheet
+
+
+def _too_many_rows(limits: Limits) -> ImportErrors:
+    return _refuse(_("The sheet has more than %(limit)d rows, the most an import takes.") % {"limit": limits.max_rows})
+
+
+PROGRESS_EVERY = 500  # rows between two reports of progress
+
+
+def _xlsx_rows(sheet, limits: Limits, progress: Callable[[int], None] | None = None):
+    """The sheet's rows as numbered lists of texts, counted as they stream: the dimension a file declares may
+    be absent or false."""
+    rows = sheet.iter_rows(values_only=True, max_col=_XLSX_COLUMNS)
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except MemoryError:
+            raise
+        except Exception:
+            raise _refuse(_("The file is not an Excel workbook (.xlsx)."), number + 1) from None
+        number += 1
+        if number > limits.max_rows:
+            raise _too_many_rows(limits)
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
+        yield number, [("" if cell is None else str(cell)).strip() for cell in (row or ())]
+
+
+def xlsx(raw: bytes, limits: Limits | None = None, progress: Callable[[int], None] | None = None) -> list[Parsed]:
+    """The template's rows (the first is the header): errors by row, all or nothing."""
+    limits = limits or Limits.from_settings()
+    sheet = _xlsx_open(raw, limits)
     parsed, errors = [], []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number == 1 or not row or not any(cell not in (None, "") for cell in row):
+    points_column = None
+    for number, row in _xlsx_rows(sheet, limits, progress):
+        if number == 1:
+            headers = [cell.casefold() for cell in row]
+            points_column = next((i for i, header in enumerate(headers) if header in _XLSX_POINTS), None)
             continue
-        cells = [("" if c is None else str(c)).strip() for c in (*row, *[None] * 12)][:12]
+        if not any(row):
+            continue
+        cells = [*row, *[""] * 12][:12]
         kind, text, correct, tolerance, options = (
             cells[0].lower(),
             cells[1],
@@ -558,13 +892,18 @@ def xlsx(raw: bytes) -> list[Parsed]:
             cells[3],
             [o for o in cells[4:] if o],
         )
+        points_text = row[points_column] if points_column is not None and points_column < len(row) else ""
+        points = None
         try:
             if kind not in XLSX_TYPES:
                 raise ValueError(_("Unknown type “%(type)s”.") % {"type": kind})
             if not text:
                 raise ValueError(_("A question without its text."))
             if kind in ("single", "multiple"):
-                chosen = [int(c) - 1 for c in re.split(r"[,;\s]+", correct) if c]
+                numbers = [c for c in re.split(r"[,;\s]+", correct) if c]
+                if not all(re.fullmatch(r"[0-9]{1,3}", c) for c in numbers):
+                    raise ValueError(_("Give at least two options and the numbers of the right ones."))
+                chosen = [int(c) - 1 for c in numbers]
                 if len(options) < 2 or not chosen or any(not 0 <= c < len(options) for c in chosen):
                     raise ValueError(_("Give at least two options and the numbers of the right ones."))
                 if kind == "single" and len(chosen) != 1:
@@ -584,19 +923,25 @@ def xlsx(raw: bytes) -> list[Parsed]:
                     raise ValueError(_("Give the accepted answers, separated by “;”."))
                 data = {"answers": variants}
             elif kind == "numeric":
-                data = {
-                    "answer": float(correct.replace(",", ".")),
-                    "tolerance": float((tolerance or "0").replace(",", ".")),
-                }
+                try:
+                    answer = bounds.key_number(correct)
+                except ValidationError as error:
+                    raise _number_error(_("The answer"), error) from None
+                try:
+                    data = {"answer": answer, "tolerance": bounds.tolerance(tolerance or "0")}
+                except ValidationError as error:
+                    raise _number_error(_("The tolerance"), error) from None
             else:
                 data = {}
+            if points_text:
+                try:
+                    points = bounds.points(points_text)
+                except ValidationError as error:
+                    raise _number_error(_("The points"), error) from None
         except ValueError as error:
-            message = str(error)
-            if "could not convert" in message:
-                message = _("The answer must be a number.")
-            errors.append((number, message))
+            errors.append((number, str(error)))
             continue
-        parsed.append(Parsed(kind, text, data, number))
+        parsed.append(Parsed(kind, text, data, number, points=points))
     if errors:
         raise ImportErrors(errors)
     if not parsed:

@@ -4,8 +4,11 @@ saved as it is given, results into the gradebook."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course, Discipline
@@ -228,3 +231,55 @@ class AttemptEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} {self.kind}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for its turn")
+    READING = "reading", _("reading the file")
+    WRITING = "writing", _("saving the questions")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("not imported")
+
+
+def bank_import_upload_to(instance: BankImport, filename: str) -> str:
+    return f"quizzes/imports/{instance.bank_id}/{filename[-100:]}"
+
+
+class BankImport(models.Model):
+    """A file imported into a bank by the task worker (a large bank takes seconds to read): its progress for the
+    page, and the errors by line when nothing was imported. The file is removed once it has been read."""
+
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=bank_import_upload_to, max_length=255, blank=True)
+    filename = models.CharField(max_length=255, blank=True)  # as uploaded, for the page
+    fmt = models.CharField(max_length=20)
+    encoding = models.CharField(max_length=20, default="auto")
+    category = models.CharField(max_length=200)
+    language = models.CharField(max_length=8, blank=True)  # of the page it came from: its errors are in it
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    lines_read = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[line, message], ...]
+
+    class Meta:
+        indexes = [models.Index(fields=["bank", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id}: {self.filename} ({self.status})"
+
+    # An import not finished this long after it was queued was lost (the worker stopped): the page says so
+    # instead of polling for ever. Reading and writing a bank within the limits takes seconds.
+    STALLED_AFTER = datetime.timedelta(minutes=30)
+
+    @property
+    def is_stalled(self) -> bool:
+        running = self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)
+        return running and timezone.now() - self.created_at > self.STALLED_AFTER
+
+    @property
+    def is_running(self) -> bool:
+        running = self.status in (ImportStatus.QUEUED, ImportStatus.READING, ImportStatus.WRITING)
+        return running and not self.is_stalled

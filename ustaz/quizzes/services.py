@@ -6,26 +6,28 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction
+from ustaz.core.numbers import check_for_field
 from ustaz.core.services import audit_record
 from ustaz.core.sniff import HEAD_BYTES, sniff
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
 
-from . import grading, importers
+from . import bounds, grading, importers
 from .apps import RESULT_READY
 from .models import (
     Accommodation,
@@ -34,41 +36,117 @@ from .models import (
     AttemptEvent,
     AttemptStatus,
     Bank,
+    BankImport,
     Category,
     EventKind,
     GradingMethod,
+    ImportStatus,
     Question,
     QuestionVersion,
     Test,
 )
 
+_SCORE_DIGITS = Attempt._meta.get_field("max_score").max_digits - Attempt._meta.get_field("max_score").decimal_places
 SAVE_GRACE = datetime.timedelta(seconds=5)  # a save sent just before the deadline may arrive just after it
 
 
 # --- Banks -------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def bank_import(*, bank: Bank, category: str, raw: bytes, fmt: str, encoding: str = "auto", by: User) -> int:
-    """Read a file into the bank's category: every question or none (importers.ImportErrors with lines)."""
-    if fmt == "xlsx":
-        parsed = importers.xlsx(raw)
-    else:
-        reader = importers.READERS.get(fmt)
-        if reader is None:
-            raise ValidationError(_("Unknown format."))
-        try:
-            text = importers.decode(raw, encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise importers.ImportErrors([(1, _("The file is not in the encoding chosen."))]) from None
-        parsed = reader(text)
+    """Read a file into the bank's category: every question or none (importers.ImportErrors with lines).
+
+    The file is read and checked against the import limits first, outside any transaction: reading a large
+    bank takes seconds, and a write transaction held that long locks an SQLite database for every other
+    writer (the task worker, students saving answers). Only the writes of a checked bank are in one."""
+    parsed = importers.read(raw, fmt, encoding)
+    return _bank_store(bank=bank, category=category, parsed=parsed)
+
+
+def bank_import_queue(
+    *, bank: Bank, category: str, upload, fmt: str, encoding: str = "auto", by: User, language: str = ""
+) -> BankImport:
+    """Keep the uploaded file and queue its import for the task worker (the page shows its progress). A file
+    over the size limit is refused here, before it is stored."""
+    limits = importers.Limits.from_settings()
+    if upload.size > limits.max_bytes:
+        raise importers.ImportErrors([(1, importers.too_large_message(limits))])
+    if fmt not in importers.FORMATS:
+        raise importers.ImportErrors([(1, _("Unknown format."))])
+    job = BankImport(
+        bank=bank,
+        created_by=by,
+        filename=(upload.name or "")[-255:],
+        fmt=fmt,
+        encoding=encoding,
+        category=category,
+        language=language,
+    )
+    job.file.save(f"{uuid.uuid4().hex}.upload", upload, save=False)
+    job.save()
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.bank_import_run.enqueue(job.pk))
+    return job
+
+
+def bank_import_run(*, job_pk: int) -> str:
+    """The worker's part: read the queued file (outside any transaction, its progress kept for the page), then
+    write the checked bank in one transaction; or keep the errors by line and write nothing. Once only: a job
+    another worker took, or one finished, is left alone."""
+    if not BankImport.objects.filter(pk=job_pk, status=ImportStatus.QUEUED).update(status=ImportStatus.READING):
+        return "taken"
+    job = BankImport.objects.select_related("bank").get(pk=job_pk)
+    jobs = BankImport.objects.filter(pk=job_pk)
+    try:
+        with translation.override(job.language or None):
+            try:
+                with job.file.open("rb") as handle:
+                    raw = handle.read(importers.Limits.from_settings().max_bytes + 1)
+                parsed = importers.read(
+                    raw, job.fmt, job.encoding, progress=lambda lines: jobs.update(lines_read=lines)
+                )
+            except importers.ImportErrors as failed:
+                jobs.update(status=ImportStatus.FAILED, errors=failed.errors, finished_at=timezone.now())
+                return ImportStatus.FAILED
+            jobs.update(status=ImportStatus.WRITING)
+            count = _bank_store(bank=job.bank, category=job.category, parsed=parsed)
+            jobs.update(status=ImportStatus.DONE, questions=count, finished_at=timezone.now())
+            return ImportStatus.DONE
+    except Exception:
+        with translation.override(job.language or None):
+            message = _("The import stopped on an error of the platform; nothing was imported. Try again.")
+        jobs.update(status=ImportStatus.FAILED, errors=[[1, message]], finished_at=timezone.now())
+        raise
+    finally:
+        if job.file:
+            job.file.delete(save=False)
+            jobs.update(file="")
+
+
+@transaction.atomic
+def _bank_store(*, bank: Bank, category: str, parsed: list[importers.Parsed]) -> int:
     target, _created = Category.objects.get_or_create(bank=bank, name=category.strip() or _("Imported"))
-    for item in parsed:
-        question = Question.objects.create(bank=bank, category=target, kind=item.kind)
-        version = QuestionVersion.objects.create(
-            question=question, number=1, text=item.text, data=item.data, feedback=item.feedback
-        )
-        Question.objects.filter(pk=question.pk).update(current=version)
+    questions = Question.objects.bulk_create(
+        [Question(bank=bank, category=target, kind=item.kind) for item in parsed], batch_size=500
+    )
+    versions = QuestionVersion.objects.bulk_create(
+        [
+            QuestionVersion(
+                question=question,
+                number=1,
+                text=item.text,
+                data=item.data,
+                feedback=item.feedback,
+                points=bounds.points(item.points) if item.points is not None else Decimal(1),
+            )
+            for question, item in zip(questions, parsed, strict=True)
+        ],
+        batch_size=500,
+    )
+    for question, version in zip(questions, versions, strict=True):
+        question.current = version
+    Question.objects.bulk_update(questions, ["current"], batch_size=500)
     return len(parsed)
 
 
@@ -93,6 +171,9 @@ def question_edit(
 ) -> QuestionVersion:
     """A new version: attempts already given the old one keep it. The media stay unless a new file comes
     (audio, video or an image, checked by its content)."""
+    points = bounds.points(points)
+    if question.kind == "numeric":
+        data = {**data, "answer": bounds.key_number(data["answer"]), "tolerance": bounds.tolerance(data["tolerance"])}
     number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     previous = question.current
     version = QuestionVersion(question=question, number=number, text=text, data=data, points=points)
@@ -139,7 +220,7 @@ def attempts_left(test: Test, student: User) -> int:
 
 
 def _draw(test: Test, rng: random.Random) -> list[dict]:
-    layout = []
+    layout, total = [], Decimal(0)
     for section in test.sections.select_related("category").order_by("pk"):
         versions = list(
             QuestionVersion.objects.filter(
@@ -158,6 +239,10 @@ def _draw(test: Test, rng: random.Random) -> list[dict]:
             if test.shuffle_options or kind == "ordering":
                 rng.shuffle(order)
             layout.append({"version": version.pk, "kind": kind, "order": order})
+            total += version.points
+    if total.adjusted() >= _SCORE_DIGITS:
+        # The attempt's score could not be kept (Attempt.max_score): refused before the student starts.
+        raise ValidationError(_("The questions of this test are worth too many points together; ask the teacher."))
     return layout
 
 
@@ -346,6 +431,7 @@ def result_post(*, test: Test, student: User, by: User | None = None) -> Decimal
 
 @transaction.atomic
 def essay_grade(*, answer: Answer, points: Decimal, by: User) -> Attempt:
+    points = check_for_field(points, Answer._meta.get_field("points"))
     if not Decimal(0) <= points <= answer.version.points:
         raise ValidationError(_("Points are from 0 to %(max)s.") % {"max": answer.version.points})
     answer.points = points

@@ -1,5 +1,5 @@
 """Background work of the testing centre: an attempt is closed and graded at its deadline by the worker,
-whether or not the student's browser is still there."""
+whether or not the student's browser is still there; a question bank is imported."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ def attempt_close(attempt_pk: int) -> str:
 @task()
 def attempts_close_overdue() -> int:
     return services.close_overdue()
+
+
+@task()
+def bank_import_run(job_pk: int) -> str:
+    """A question bank read and written by the worker, not in the teacher's request: reading a large bank takes
+    seconds (the page shows its progress)."""
+    return services.bank_import_run(job_pk=job_pk)
 
 
 def schedule_close(attempt_pk: int, deadline: datetime.datetime) -> None:

@@ -7,6 +7,7 @@ app_name = "quizzes"
 urlpatterns = [
     path("banks/", views.banks, name="banks"),
     path("banks/<int:pk>/", views.bank, name="bank"),
+    path("banks/<int:pk>/imports/<int:import_pk>/", views.bank_import_status, name="bank_import"),
     path("banks/<int:pk>/export/<str:fmt>/", views.bank_export, name="bank_export"),
     path("banks/template.xlsx", views.xlsx_template, name="xlsx_template"),
     path("banks/<int:pk>/questions/<int:question_pk>/", views.question_edit, name="question_edit"),

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from decimal import Decimal, InvalidOperation
+import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +19,9 @@ from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Discipline
 from ustaz.core.addresses import client_address
 from ustaz.core.files import serve_private_file
+from ustaz.core.numbers import parse_decimal
 
-from . import access, importers, selectors, services
+from . import access, bounds, importers, selectors, services
 from .forms import BankImportForm, TestForm
 from .models import (
     Answer,
@@ -28,6 +30,7 @@ from .models import (
     AttemptStatus,
     Bank,
     EventKind,
+    ImportStatus,
     Question,
     ReviewPolicy,
     Section,
@@ -78,22 +81,24 @@ def banks(request: HttpRequest) -> HttpResponse:
 def bank(request: HttpRequest, pk: int) -> HttpResponse:
     bank = access.get_bank_for(request.user, pk)
     form = BankImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, job = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.bank_import(
+            job = services.bank_import_queue(
                 bank=bank,
                 category=form.cleaned_data["category"],
-                raw=form.cleaned_data["file"].read(),
+                upload=form.cleaned_data["file"],
                 fmt=form.cleaned_data["format"],
                 encoding=form.cleaned_data["encoding"],
                 by=request.user,
+                language=request.LANGUAGE_CODE,
             )
         except importers.ImportErrors as failed:
             errors = failed.errors
         else:
-            messages.success(request, _("%(count)d questions imported.") % {"count": count})
-            return redirect("quizzes:bank", pk=bank.pk)
+            return redirect(f"{reverse('quizzes:bank', args=[bank.pk])}?import={job.pk}")
+    elif request.method == "GET" and request.GET.get("import", "").isdigit():
+        job = access.get_bank_import_for(request.user, bank.pk, int(request.GET["import"]))
     return render(
         request,
         "quizzes/bank.html",
@@ -103,8 +108,20 @@ def bank(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": list(bank.questions.filter(is_archived=False).select_related("current", "category")[:500]),
             "form": form,
             "errors": errors,
+            "job": job,
         },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def bank_import_status(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
+    """The progress of an import, polled by the bank's page while the worker reads the file."""
+    job = access.get_bank_import_for(request.user, pk, import_pk)
+    response = render(request, "quizzes/_import.html", {"bank": job.bank, "job": job})
+    if job.status == ImportStatus.DONE and request.htmx:
+        response["HX-Refresh"] = "true"  # the page again, with the questions imported
+    return response
 
 
 @login_required
@@ -144,11 +161,12 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     bank = access.get_bank_for(request.user, pk)
     question = get_object_or_404(Question.objects.select_related("current"), pk=question_pk, bank=bank)
     current = question.current
+    invalid = False
     if request.method == "POST":
         data = dict(current.data)
         kind = question.kind
         try:
-            points = Decimal(request.POST.get("points", "1").replace(",", "."))
+            points = _number(_("Points"), bounds.points, request.POST.get("points", "1"))
             if kind == "single":
                 data["correct"] = int(request.POST["correct"])
             elif kind == "multiple":
@@ -158,19 +176,18 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             elif kind == "short":
                 data["answers"] = [a.strip() for a in request.POST.get("answers", "").splitlines() if a.strip()]
             elif kind == "numeric":
-                data["answer"] = float(request.POST["answer"].replace(",", "."))
-                data["tolerance"] = float(request.POST.get("tolerance", "0").replace(",", "."))
+                data["answer"] = _number(_("Answer"), bounds.key_number, request.POST["answer"])
+                data["tolerance"] = _number(_("Tolerance"), bounds.tolerance, request.POST.get("tolerance", "0"))
             text = request.POST.get("text", "").strip()
             tags = sorted({t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()})
-            if (
-                not text
-                or points <= 0
-                or (kind == "short" and not data["answers"])
-                or (kind == "multiple" and not data["correct"])
-            ):
+            if not text or (kind == "short" and not data["answers"]) or (kind == "multiple" and not data["correct"]):
                 raise ValueError
-        except (KeyError, ValueError, InvalidOperation):
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            invalid = True
+        except (KeyError, ValueError):
             messages.error(request, _("Fill in the question, its points and its key."))
+            invalid = True
         else:
             try:
                 option_media = {
@@ -189,6 +206,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+                invalid = True
             else:
                 Question.objects.filter(pk=question.pk).update(tags=tags)
                 messages.success(request, _("Saved as a new version; attempts already taken keep the old one."))
@@ -202,7 +220,16 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             "version": current,
             "options": list(enumerate(current.data.get("options", []))),
         },
+        status=400 if invalid else 200,
     )
+
+
+def _number(label: str, check, value):
+    """A number of the question form through its bound (bounds.py), its errors named by the field."""
+    try:
+        return check(value)
+    except ValidationError as error:
+        raise ValidationError(_("%(field)s: %(error)s") % {"field": label, "error": " ".join(error.messages)}) from None
 
 
 @login_required
@@ -367,14 +394,26 @@ def attempt(request: HttpRequest, attempt_pk: int) -> HttpResponse:
     )
 
 
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e309
+        raise ValueError(text)
+    return value
+
+
 @login_required
 @require_POST
 def save(request: HttpRequest, attempt_pk: int) -> JsonResponse:
     attempt = access.get_own_attempt_for(request.user, attempt_pk)
     try:
-        data = json.loads(request.body or b"{}")
+        # NaN and Infinity are no JSON (PostgreSQL refuses them in a JSON column): the request is refused.
+        data = json.loads(request.body or b"{}", parse_constant=_no_constant, parse_float=_finite_float)
         position = int(data["position"])
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"error": _("The request could not be read.")}, status=400)
     try:
         answer = services.answer_save(
@@ -453,8 +492,12 @@ def essay_grade(request: HttpRequest, attempt_pk: int, position: int) -> HttpRes
     if not attempt.test.can_manage:
         raise PermissionDenied
     answer = get_object_or_404(Answer.objects.select_related("version"), attempt=attempt, position=position)
+    field = Answer._meta.get_field("points")
     try:
-        services.essay_grade(answer=answer, points=Decimal(request.POST.get("points", "")), by=request.user)
-    except (InvalidOperation, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [_("Give the points as a number.")])))
+        points = parse_decimal(
+            request.POST.get("points", ""), max_digits=field.max_digits, decimal_places=field.decimal_places
+        )
+        services.essay_grade(answer=answer, points=points, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("quizzes:review", attempt_pk=attempt.pk)

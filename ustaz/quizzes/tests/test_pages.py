@@ -32,33 +32,36 @@ def open_test(course, bank, *, count: int, **fields) -> Test:
 BANK = "<question> Домбыраның неше ішегі бар?\n<variant> Екі\n<variant> Үш\n<variant> Төрт\n"
 
 
-def test_the_teacher_imports_a_platonus_bank_in_kz1048(as_user, course, teacher):
+def test_the_teacher_imports_a_platonus_bank_in_kz1048(as_user, course, teacher, django_capture_on_commit_callbacks):
     client = as_user(teacher)
     response = client.post(reverse("quizzes:banks"), {"discipline": course.discipline_id, "name": "Аспаптану"})
     bank = Bank.objects.get(name="Аспаптану")
     assert response["Location"] == reverse("quizzes:bank", args=[bank.pk])
     upload = SimpleUploadedFile("bank.txt", BANK.encode("kz1048"))
-    response = client.post(
-        reverse("quizzes:bank", args=[bank.pk]),
-        {"file": upload, "format": "platonus", "encoding": "auto", "category": "Домбыра"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the import is queued for the worker
+        response = client.post(
+            reverse("quizzes:bank", args=[bank.pk]),
+            {"file": upload, "format": "platonus", "encoding": "auto", "category": "Домбыра"},
+        )
     assert response.status_code == 302
     question = Question.objects.get(bank=bank)
     assert question.current.text == "Домбыраның неше ішегі бар?" and question.current.data["options"][0] == "Екі"
 
 
-def test_a_broken_file_imports_nothing_and_names_the_line(as_user, course, teacher):
+def test_a_broken_file_imports_nothing_and_names_the_line(as_user, course, teacher, django_capture_on_commit_callbacks):
     bank = Bank.objects.create(discipline=course.discipline, name="B")
     broken = BANK + "<question> Жалғыз нұсқа\n<variant> Иә\n"
-    response = as_user(teacher).post(
-        reverse("quizzes:bank", args=[bank.pk]),
-        {
-            "file": SimpleUploadedFile("bank.txt", broken.encode()),
-            "format": "platonus",
-            "encoding": "auto",
-            "category": "X",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the import is queued for the worker
+        response = as_user(teacher).post(
+            reverse("quizzes:bank", args=[bank.pk]),
+            {
+                "file": SimpleUploadedFile("bank.txt", broken.encode()),
+                "format": "platonus",
+                "encoding": "auto",
+                "category": "X",
+            },
+        )
+    response = as_user(teacher).get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200 and "Line 5" in page and "at least two" in page
     assert not Question.objects.exists()
@@ -99,7 +102,7 @@ def test_the_teacher_sets_a_test_drawing_from_a_category(as_user, course, teache
     assert "Start the test" in page
 
 
-def test_a_bank_exports_and_imports_back(as_user, course, teacher, student):
+def test_a_bank_exports_and_imports_back(as_user, course, teacher, student, django_capture_on_commit_callbacks):
     from ustaz.quizzes import services
 
     bank = Bank.objects.create(discipline=course.discipline, name="B")
@@ -115,9 +118,11 @@ def test_a_bank_exports_and_imports_back(as_user, course, teacher, student):
     assert as_user(student).get(reverse("quizzes:bank_export", args=[bank.pk, "gift"])).status_code == 404
     template = as_user(teacher).get(reverse("quizzes:xlsx_template"))
     upload = SimpleUploadedFile("q.xlsx", template.content)
-    response = as_user(teacher).post(
-        reverse("quizzes:bank", args=[bank.pk]), {"file": upload, "format": "xlsx", "encoding": "auto", "category": "X"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(teacher).post(
+            reverse("quizzes:bank", args=[bank.pk]),
+            {"file": upload, "format": "xlsx", "encoding": "auto", "category": "X"},
+        )
     assert response.status_code == 302 and bank.questions.count() == 9
 
 
