@@ -240,6 +240,8 @@ def file(request: HttpRequest, file_pk: int) -> HttpResponse:
         return serve_private_file(field, filename="page.jpg", content_type="image/jpeg", inline=True)
     if view:
         raise Http404
+    if item.processing == Processing.PENDING and not item.file.storage.exists(item.file.name):
+        raise Http404  # handed in while its parts were being joined: not there yet
     return serve_private_file(
         item.file,
         filename=item.name,
