@@ -87,6 +87,15 @@ def _save_beside(item: SubmissionFile, leaf: str, data: bytes | None = None, pat
 
 
 def process(item: SubmissionFile) -> SubmissionFile:
+    """Prepare the file and record the outcome (ready, no preview, or failed with its reason)."""
+    prepare(item)
+    item.save()
+    return item
+
+
+def prepare(item: SubmissionFile) -> SubmissionFile:
+    """Make the file's previews and set its outcome, without saving the row. Never raises for a file's
+    content: a decoder's failure is the file's outcome, not the worker's."""
     try:
         with local_path(item.file.name) as path:
             if item.category in (AUDIO, VIDEO):
@@ -100,6 +109,7 @@ def process(item: SubmissionFile) -> SubmissionFile:
         _forget_derived(item)
         item.processing, item.failure = Processing.NO_PREVIEW, str(error)[:300]
     except Unprocessable as error:
+        _forget_derived(item)
         item.processing, item.failure = Processing.FAILED, str(error)[:300]
     except Exception as error:  # noqa: BLE001 - any decoder failure: marked, the original stays
         log.warning("file %s could not be processed: %s", item.pk, error)
@@ -108,7 +118,6 @@ def process(item: SubmissionFile) -> SubmissionFile:
         item.failure = _("The file could not be processed (%(reason)s); its original can still be downloaded.") % {
             "reason": type(error).__name__
         }
-    item.save()
     return item
 
 
