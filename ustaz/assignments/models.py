@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course
+from ustaz.core.files import generated_name
 from ustaz.core.sniff import AUDIO, DOCUMENT, IMAGE, PDF, VIDEO
 from ustaz.grades.models import GradeItem
 
@@ -78,7 +79,8 @@ class Assignment(models.Model):
 
 
 def instructions_upload_to(instance: AssignmentFile, filename: str) -> str:
-    return f"assignments/{instance.assignment_id}/instructions/{uuid.uuid4().hex}/{filename[-100:]}"
+    # Stored under a generated name; the name the file came with is kept (cleaned) in `name`.
+    return f"assignments/{instance.assignment_id}/instructions/{generated_name(filename)}"
 
 
 class AssignmentFile(models.Model):

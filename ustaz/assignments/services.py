@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
-from ustaz.core.files import guess_content_type
+from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.core.markup import render_markdown
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
@@ -66,7 +66,7 @@ def assignment_save(
             raise ValidationError(
                 {"files": _("%(name)s is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit // 1048576}}
             )
-        name = (upload.name or "file").replace("/", "_")[-200:]
+        name = clean_filename(upload.name)
         item = AssignmentFile(assignment=assignment, name=name, content_type=guess_content_type(name), size=upload.size)
         item.file.save(name, upload, save=False)
         item.save()

@@ -84,7 +84,7 @@ def clean_filename(name: str, *, fallback: str = "file", max_bytes: int = NAME_M
     if not name:
         return fallback
     stem, dot, extension = name.rpartition(".")
-    if not dot or not stem or len(extension.encode()) > 16:
+    if not dot or not stem or not extension.isalnum() or len(extension.encode()) > 16:
         stem, extension = name, ""
     suffix = f".{extension}" if extension else ""
     stem = _cut(stem, max_bytes - len(suffix.encode())).rstrip(" .")
