@@ -98,12 +98,7 @@ def prepare(item: SubmissionFile) -> SubmissionFile:
     content: a decoder's failure is the file's outcome, not the worker's."""
     try:
         with local_path(item.file.name) as path:
-            if item.category in (AUDIO, VIDEO):
-                _media(item, path)
-            elif item.category == IMAGE:
-                _image(item, path)
-            elif item.category == PDF:
-                _pdf(item, path)
+            make_previews(item, path)
         item.processing, item.failure = Processing.READY, ""
     except TooLarge as error:
         _forget_derived(item)
@@ -119,6 +114,17 @@ def prepare(item: SubmissionFile) -> SubmissionFile:
             "reason": type(error).__name__
         }
     return item
+
+
+def make_previews(item: SubmissionFile, path: str) -> None:
+    """The previews of the file at `path` by its category. Raises Unprocessable (TooLarge) for a file it cannot
+    or may not draw; any other exception is a bug (the fuzz tests hold it to that)."""
+    if item.category in (AUDIO, VIDEO):
+        _media(item, path)
+    elif item.category == IMAGE:
+        _image(item, path)
+    elif item.category == PDF:
+        _pdf(item, path)
 
 
 def _forget_derived(item: SubmissionFile) -> None:
@@ -147,8 +153,7 @@ def probe(path: str) -> dict:
     except (av.error.InvalidDataError, av.error.FFmpegError, OSError, ValueError) as error:
         raise Unprocessable(_("The file cannot be read as audio or video: it is damaged or incomplete.")) from error
     with container:
-        video = container.streams.video[0] if container.streams.video else None
-        audio = container.streams.audio[0] if container.streams.audio else None
+        video, audio = _first(container.streams.video), _first(container.streams.audio)
         if video is None and audio is None:
             raise Unprocessable(_("The file holds no audio or video."))
         duration = _duration(container, video or audio)
@@ -170,6 +175,11 @@ def probe(path: str) -> dict:
         # A file cut short: its streams end well before the duration it declares, or nothing decodes.
         _check_decodes(container, _bounded(video) if video is not None else audio)
     return info
+
+
+def _first(streams):
+    """The first stream that has a decoder (a damaged header can leave a stream with none), or None."""
+    return next((stream for stream in streams if stream.codec_context is not None), None)
 
 
 def _finite(value) -> float | None:
@@ -280,8 +290,8 @@ def transcode_video(source: str, target: str) -> None:
     """MP4 with H.264 (yuv420p, at most 1080 lines) and AAC stereo, its index at the front for streaming."""
     guard = _Guard()
     with av.open(source) as src, av.open(target, "w", format="mp4", options={"movflags": "faststart"}) as out:
-        video_in = _bounded(src.streams.video[0])
-        audio_in = src.streams.audio[0] if src.streams.audio else None
+        video_in = _bounded(_first(src.streams.video))
+        audio_in = _first(src.streams.audio)
         width, height = video_in.codec_context.width, video_in.codec_context.height
         if height > MAX_VIDEO_HEIGHT:
             width, height = width * MAX_VIDEO_HEIGHT // height, MAX_VIDEO_HEIGHT
@@ -318,7 +328,7 @@ def transcode_audio(source: str, target: str) -> None:
     """AAC in MP4 (M4A), stereo 48 kHz."""
     guard = _Guard()
     with av.open(source) as src, av.open(target, "w", format="mp4", options={"movflags": "faststart"}) as out:
-        audio_in = src.streams.audio[0]
+        audio_in = _first(src.streams.audio)
         audio_out = out.add_stream("aac", rate=48000)
         audio_out.layout = "stereo"
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=48000)
@@ -344,7 +354,7 @@ def _decoded(packet):
 def _poster(path: str, info: dict) -> bytes:
     """A frame a tenth into the video (at most 3 s in), as a JPEG."""
     with av.open(path) as container:
-        stream = _bounded(container.streams.video[0])
+        stream = _bounded(_first(container.streams.video))
         at = min(3.0, (info.get("duration") or 0) / 10)
         if at > 0 and stream.time_base:
             container.seek(int(at / stream.time_base), stream=stream, any_frame=False, backward=True)
@@ -369,7 +379,7 @@ def waveform(path: str, duration: float | None, peaks: int = PEAKS) -> list[floa
     resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
     guard = _Guard()
     with av.open(path) as container:
-        for frame in container.decode(container.streams.audio[0]):
+        for frame in container.decode(_first(container.streams.audio)):
             guard(frame)
             for converted in resampler.resample(frame):
                 samples = np.concatenate([carry, np.abs(converted.to_ndarray().reshape(-1))])
