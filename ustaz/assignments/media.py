@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import shutil
+import struct
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -29,11 +30,13 @@ from fractions import Fraction
 import av
 import numpy as np
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from ustaz.core.files import generated_name
 from ustaz.core.sniff import AUDIO, IMAGE, PDF, VIDEO
 
 from .models import Processing, SubmissionFile
@@ -416,7 +419,12 @@ def open_image(path: str) -> Image.Image:
 
 
 def _image(item: SubmissionFile, path: str) -> None:
-    image = open_image(path)
+    try:
+        image = open_image(path)
+    except TooLarge:
+        # Too large to draw, but not to keep a student's home out of it: the location goes all the same.
+        _remove_location_undecoded(item, path)
+        raise
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -430,16 +438,75 @@ def _image(item: SubmissionFile, path: str) -> None:
         buffer = io.BytesIO()
         options = {"quality": "keep"} if image.format == "JPEG" else {}
         image.save(buffer, format=image.format, exif=exif.tobytes(), **options)
-        name = item.file.name
-        default_storage.delete(name)
-        stored = default_storage.save(name, ContentFile(buffer.getvalue()))
-        item.file.name, item.size = stored, len(buffer.getvalue())
+        _replace_original(item, ContentFile(buffer.getvalue()), len(buffer.getvalue()))
         item.probe["location_removed"] = True
     image.thumbnail((POSTER_WIDTH, POSTER_WIDTH))  # in place: the full picture is let go before turning it
     shown = ImageOps.exif_transpose(image)
     buffer = io.BytesIO()
     shown.convert("RGB").save(buffer, "JPEG", quality=85)
     item.poster = _save_beside(item, "thumbnail.jpg", buffer.getvalue())
+
+
+def _replace_original(item: SubmissionFile, content, size: int) -> None:
+    """The stored file replaced: the new one saved first (under a new name), the old one deleted after."""
+    old = item.file.name
+    directory, _slash, leaf = old.rpartition("/")
+    stored = default_storage.save(f"{directory}/{generated_name(leaf)}", content)
+    item.file.name, item.size = stored, size
+    default_storage.delete(old)
+
+
+JPEG_HEADER_BYTES = 256 * 1024  # the segments before a JPEG's pixels (an Exif segment is at most 64 KB)
+
+
+def jpeg_without_location(head: bytes) -> bytes | None:
+    """The start of a JPEG (its segments before the pixels) with the GPS directory taken out of its Exif,
+    without decoding a pixel; None when there is no location to remove (or it cannot be found safely)."""
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    position = 2
+    while position + 4 <= len(head):
+        if head[position] != 0xFF:
+            return None
+        marker = head[position + 1]
+        if marker in (0xD9, 0xDA):  # the end, or the pixels: no Exif before them
+            return None
+        length = int.from_bytes(head[position + 2 : position + 4], "big")
+        end = position + 2 + length
+        if length < 2 or end > len(head):
+            return None
+        segment = head[position + 4 : end]
+        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
+            exif = Image.Exif()
+            try:
+                exif.load(segment)
+            except (OSError, ValueError, SyntaxError, struct.error):
+                return None
+            if GPS_IFD not in exif:
+                return None
+            del exif[GPS_IFD]
+            body = exif.tobytes()
+            if len(body) + 2 > 0xFFFF:
+                return None
+            replaced = b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+            return head[:position] + replaced + head[end:]
+        position = end
+    return None
+
+
+def _remove_location_undecoded(item: SubmissionFile, path: str) -> None:
+    with open(path, "rb") as original:
+        head = original.read(JPEG_HEADER_BYTES)
+        cleaned = jpeg_without_location(head)
+        if cleaned is None:
+            return
+        with tempfile.TemporaryFile() as copy:
+            copy.write(cleaned)
+            shutil.copyfileobj(original, copy, 1024 * 1024)
+            size = copy.tell()
+            copy.seek(0)
+            _replace_original(item, File(copy, name="image"), size)
+    item.probe = {**(item.probe or {}), "location_removed": True}
 
 
 def preview_scale(width: float, height: float) -> float:

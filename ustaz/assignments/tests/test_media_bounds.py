@@ -5,6 +5,7 @@ address-space limit (what a crash or an out-of-memory kill would look like there
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -93,9 +94,28 @@ def test_a_png_declaring_ten_billion_pixels_is_kept_and_marked_no_preview(submis
 
 def test_a_picture_over_the_pixel_bound_is_not_decoded(submission, settings):
     settings.MEDIA_MAX_IMAGE_PIXELS = 640 * 480 - 1
+    data = make.png((640, 480))
+    item = stored_file(submission, "scan.png", data)
+    assert_kept_without_preview(item, data)
+
+
+def test_a_photo_too_large_to_draw_still_loses_its_location(submission, settings):
+    from PIL import Image
+
+    settings.MEDIA_MAX_IMAGE_PIXELS = 640 * 480 - 1
     data = make.jpeg_with_gps((640, 480))
     item = stored_file(submission, "photo.jpg", data)
-    assert_kept_without_preview(item, data)
+    original_name = item.file.name
+    with bounded_memory(16):  # not decoded: a few kilobytes of header rewritten, the pixels copied
+        item = media.process(item)
+    assert item.processing == Processing.NO_PREVIEW and item.probe["location_removed"]
+    assert not default_storage.exists(original_name)
+    with default_storage.open(item.file.name, "rb") as stored:
+        kept = stored.read()
+    assert item.size == len(kept)
+    photo = Image.open(io.BytesIO(kept))
+    assert 0x8825 not in photo.getexif() and photo.getexif()[0x010F] == "Ustaz test camera"
+    assert photo.size == (640, 480) and kept[-len(data) // 2 :] == data[-len(data) // 2 :]  # pixels untouched
 
 
 def test_a_video_over_the_picture_bound_gets_no_poster_and_no_copy(tmp_path, submission, settings):
