@@ -69,6 +69,13 @@ def test_the_sniffer_answers_a_kind_or_none(data):
     assert found is None or found.category in ("audio", "video", "image", "pdf", "document")
 
 
+@given(mutated(("jpeg",)))
+def test_the_location_remover_answers_a_cleaned_header_or_none(data):
+    with bounded_memory(16):
+        cleaned = media.jpeg_without_location(data[: media.JPEG_HEADER_BYTES])
+    assert cleaned is None or cleaned.startswith(b"\xff\xd8")
+
+
 def _item(tmp_path, data: bytes, category: str, content_type: str) -> tuple[SubmissionFile, str]:
     path = tmp_path / "upload"
     path.write_bytes(data)
