@@ -101,6 +101,7 @@ def assignment(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespons
                     "resuming": _("Going on where it stopped…"),
                     "retrying": _("The connection dropped; trying again…"),
                     "uploaded": _("Uploaded."),
+                    "joining": _("Uploaded; the server is putting the file together, you can hand it in now."),
                     "failed": _("The file could not be uploaded."),
                     "wait": _("Wait until the files have finished uploading."),
                 },

@@ -83,6 +83,7 @@ def test_a_long_name_uploads_is_stored_under_a_generated_name_and_shown_cleaned(
     with django_capture_on_commit_callbacks(execute=True):  # the join task
         done = patch(client, created["Location"], data)
     assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    assert done["Ustaz-Upload-State"] == "joining"  # answered at once; the page says it is being put together
     upload = Upload.objects.get()
     assert upload.completed_at is not None
     assert GENERATED.match(upload.stored_name.rsplit("/", 1)[-1]) and len(upload.stored_name) < 120
