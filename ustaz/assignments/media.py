@@ -260,6 +260,13 @@ def _check_decodes(container, stream) -> None:
 
 
 def _media(item: SubmissionFile, path: str) -> None:
+    try:
+        _prepare_media(item, path)
+    except av.error.FFmpegError as error:  # the container itself damaged past what a skipped packet mends
+        raise Unprocessable(_("The file cannot be read as audio or video: it is damaged or incomplete.")) from error
+
+
+def _prepare_media(item: SubmissionFile, path: str) -> None:
     info = probe(path)
     item.probe = info
     is_video = "video" in info
@@ -350,7 +357,7 @@ def transcode_audio(source: str, target: str) -> None:
 def _decoded(packet):
     try:
         return packet.decode()
-    except av.error.InvalidDataError:  # one damaged packet: skipped, the rest is kept
+    except av.error.FFmpegError:  # one damaged packet: skipped, the rest is kept
         return []
 
 
@@ -361,7 +368,7 @@ def _poster(path: str, info: dict) -> bytes:
         at = min(3.0, (info.get("duration") or 0) / 10)
         if at > 0 and stream.time_base:
             container.seek(int(at / stream.time_base), stream=stream, any_frame=False, backward=True)
-        frame = next(container.decode(stream), None)
+        frame = next((frame for packet in container.demux(stream) for frame in _decoded(packet)), None)
         if frame is None:
             raise Unprocessable(_("The video has no picture that can be read."))
         image = frame.to_image()
@@ -382,7 +389,8 @@ def waveform(path: str, duration: float | None, peaks: int = PEAKS) -> list[floa
     resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
     guard = _Guard()
     with av.open(path) as container:
-        for frame in container.decode(_first(container.streams.audio)):
+        stream = _first(container.streams.audio)
+        for frame in (frame for packet in container.demux(stream) for frame in _decoded(packet)):
             guard(frame)
             for converted in resampler.resample(frame):
                 samples = np.concatenate([carry, np.abs(converted.to_ndarray().reshape(-1))])

@@ -120,3 +120,20 @@ def test_a_video_stream_left_without_a_decoder_is_skipped_not_crashed(tmp_path):
     path.write_bytes(data)
     info = media.probe(str(path))
     assert "video" not in info and info["audio"] == "aac"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filler", [b"\x00", b"\xff"], ids=["zeroed", "ones"])
+def test_a_damaged_sound_packet_is_skipped_and_the_rest_prepared(tmp_path, filler):
+    # Found by the long run: one bit flipped in an AAC packet made the waveform's decoder raise.
+    import av
+
+    source = make.video(tmp_path / "v.mp4", seconds=1, size=(64, 48))
+    data = bytearray(source.read_bytes())
+    with av.open(str(source)) as container:
+        packets = [(p.pos, p.size) for p in container.demux(container.streams.audio[0]) if p.pos is not None]
+    position, size = packets[1]
+    data[position : position + size] = filler * size
+    item, path = _item(tmp_path, bytes(data), "video", "video/mp4")
+    media.make_previews(item, path)
+    assert item.waveform and item.poster
