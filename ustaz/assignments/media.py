@@ -559,5 +559,7 @@ def _pdf(item: SubmissionFile, path: str) -> None:
             item.previews = previews
         item.probe = {"pages": pages}
         item.previews = previews
+    except pypdfium2.PdfiumError as error:  # a page that cannot be loaded or drawn
+        raise Unprocessable(_("The PDF cannot be read: it is damaged or incomplete.")) from error
     finally:
         document.close()
