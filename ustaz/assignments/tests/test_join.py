@@ -141,3 +141,16 @@ def test_a_hand_in_of_an_upload_still_receiving_is_refused(assignment, student):
     with pytest.raises(Exception, match="not finished uploading"):
         services.submission_submit(assignment=assignment, student=student, upload_ids=[upload.pk])
     assert not SubmissionFile.objects.exists()
+
+
+def test_the_daily_clean_joins_again_a_handed_in_upload_whose_join_failed(
+    assignment, student, django_capture_on_commit_callbacks
+):
+    upload = complete_upload(assignment, student, [b"%PDF-1.4 kept"])
+    Upload.objects.filter(pk=upload.pk).update(used=True, created_at=timezone.now() - datetime.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads.uploads_clean() == 0  # handed in: never removed as stale
+    upload.refresh_from_db()
+    assert upload.completed_at is not None
+    with default_storage.open(upload.stored_name, "rb") as joined:
+        assert joined.read() == b"%PDF-1.4 kept"
