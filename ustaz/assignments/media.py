@@ -279,17 +279,24 @@ def _prepare_media(item: SubmissionFile, path: str) -> None:
             with tempfile.TemporaryDirectory() as work:
                 target = os.path.join(work, "rendition.mp4")
                 transcode_video(path, target)
-                item.rendition = _save_beside(item, "rendition.mp4", path=target)
+                item.rendition = _save_rendition(item, "rendition.mp4", target)
                 item.rendition_type = "video/mp4"
     else:
         if info["audio"] not in PLAYABLE_AUDIO_CODECS or item.content_type in ("audio/wav", "audio/flac"):
             with tempfile.TemporaryDirectory() as work:
                 target = os.path.join(work, "rendition.m4a")
                 transcode_audio(path, target)
-                item.rendition = _save_beside(item, "rendition.m4a", path=target)
+                item.rendition = _save_rendition(item, "rendition.m4a", target)
                 item.rendition_type = "audio/mp4"
     if "audio" in info:
         item.waveform = waveform(path, info.get("duration"))
+
+
+def _save_rendition(item: SubmissionFile, leaf: str, target: str) -> str:
+    # A recording whose few samples made no packet leaves the muxer nothing to write.
+    if not os.path.exists(target) or os.path.getsize(target) == 0:
+        raise Unprocessable(_("The file cannot be read as audio or video: it is damaged or incomplete."))
+    return _save_beside(item, leaf, path=target)
 
 
 def _even(value: int) -> int:

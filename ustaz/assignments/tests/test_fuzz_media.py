@@ -137,3 +137,13 @@ def test_a_damaged_sound_packet_is_skipped_and_the_rest_prepared(tmp_path, fille
     item, path = _item(tmp_path, bytes(data), "video", "video/mp4")
     media.make_previews(item, path)
     assert item.waveform and item.poster
+
+
+@pytest.mark.django_db
+def test_a_wav_cut_after_its_first_sample_is_refused_with_its_own_error(tmp_path):
+    # Found by the long run: one sample decodes, but the AAC copy gets no packet and its file is never written.
+    data = make.tone(tmp_path / "t.wav", seconds=0.3).read_bytes()
+    cut = data[: data.index(b"data") + 8 + 2]
+    item, path = _item(tmp_path, cut, "audio", "audio/wav")
+    with pytest.raises(media.Unprocessable):
+        media.make_previews(item, path)
