@@ -50,7 +50,7 @@ def guess_content_type(filename: str) -> str:
 # at most NAME_MAX_BYTES of UTF-8 with its extension kept, never empty.
 
 NAME_MAX_BYTES = 180  # fits the 200-character name columns, and every file system's 255-byte names
-_SAFE_EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
+_SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 
 
 class BadFileName(ValidationError):
@@ -105,7 +105,7 @@ def check_filename(name: str) -> str:
 def safe_extension(name_or_extension: str) -> str:
     """A lower-case ASCII extension, letters and digits only, from a name or an extension; "" if none."""
     extension = (name_or_extension or "").rpartition(".")[2].lower()
-    return extension if _SAFE_EXTENSION.match(extension) else ""
+    return extension if _SAFE_EXTENSION.fullmatch(extension) else ""
 
 
 def generated_name(extension: str = "") -> str:

@@ -59,7 +59,7 @@ def test_generated_names_are_random_with_a_safe_extension():
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", generated_name("Дипломдық жұмыс.PDF"))
     assert re.fullmatch(r"[0-9a-f]{32}", generated_name("x.p\u202edf"))
     assert re.fullmatch(r"[0-9a-f]{32}", generated_name("noextension"))
-    assert safe_extension("a.tar.GZ") == "gz" and safe_extension("a.ex e") == ""
+    assert safe_extension("a.tar.GZ") == "gz" and safe_extension("a.ex e") == "" and safe_extension("a.pdf\n") == ""
 
 
 def test_content_disposition_gives_ascii_and_the_exact_name():
