@@ -94,3 +94,60 @@ def small_pdf(pages: int = 2) -> bytes:
     document.save(buffer)
     document.close()
     return buffer.getvalue()
+
+
+def pdf_with_page(width: float, height: float) -> bytes:
+    """A PDF of one empty page of `width` × `height` points, written by hand (about 330 bytes): a page of
+    10 × 14,400 pt drawn 1,200 pixels wide would need 1,200 × 1,728,000 pixels."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] >>" % (str(width).encode(), str(height).encode()),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares `width` × `height` pixels, with one tiny compressed row after it: a
+    decompression bomb's shape, a few dozen bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def png(size: tuple[int, int] = (64, 48)) -> bytes:
+    image = Image.new("RGB", size, (30, 90, 160))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def webm(path: Path, *, seconds: float = 1.0, size: tuple[int, int] = (64, 48), fps: int = 10) -> Path:
+    """A small VP8 video in WebM (no sound)."""
+    with av.open(str(path), "w", format="webm") as container:
+        picture = container.add_stream("libvpx", rate=fps)
+        picture.width, picture.height, picture.pix_fmt = size[0], size[1], "yuv420p"
+        for n in range(int(seconds * fps)):
+            image = np.full((size[1], size[0], 3), (n * 25) % 256, dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = n
+            frame.time_base = Fraction(1, fps)
+            container.mux(picture.encode(frame))
+        container.mux(picture.encode(None))
+    return path

@@ -454,6 +454,17 @@ QUIZ_IMPORT_MAX_QUESTIONS = envint("USTAZ_QUIZ_IMPORT_MAX_QUESTIONS", 5000)
 QUIZ_IMPORT_MAX_OPTIONS = envint("USTAZ_QUIZ_IMPORT_MAX_OPTIONS", 50)  # options, answers or pairs of a question
 QUIZ_IMPORT_MAX_TEXT = envint("USTAZ_QUIZ_IMPORT_MAX_TEXT", 10_000)  # characters of one question or option
 
+# --- Media processing bounds (checked from the file's headers before anything is decoded) ----------------
+# A file beyond them is kept and downloadable, marked "no preview". See docs/configuration.md.
+MEDIA_MAX_IMAGE_PIXELS = envint("USTAZ_MEDIA_MAX_IMAGE_PIXELS", 64_000_000)  # width x height of a picture
+MEDIA_MAX_PDF_PAGE_PIXELS = envint("USTAZ_MEDIA_MAX_PDF_PAGE_PIXELS", 12_000_000)  # one page's preview
+MEDIA_PDF_PREVIEW_PAGES = envint("USTAZ_MEDIA_PDF_PREVIEW_PAGES", 30)  # pages previewed; the rest are not
+MEDIA_MAX_VIDEO_PIXELS = envint("USTAZ_MEDIA_MAX_VIDEO_PIXELS", 4096 * 2160)  # width x height of a video frame
+MEDIA_MAX_DURATION_SECONDS = envint("USTAZ_MEDIA_MAX_DURATION_SECONDS", 4 * 3600)  # audio and video
+MEDIA_MAX_FRAMES = envint("USTAZ_MEDIA_MAX_FRAMES", 4 * 3600 * 60)  # video frames (4 hours at 60 fps)
+MEDIA_MAX_SAMPLE_RATE = envint("USTAZ_MEDIA_MAX_SAMPLE_RATE", 384_000)  # audio samples per second
+MEDIA_MAX_CHANNELS = envint("USTAZ_MEDIA_MAX_CHANNELS", 32)  # audio channels
+
 # Shown in the footer and in credential slips.
 UNIVERSITY_NAME = env("USTAZ_UNIVERSITY_NAME", "")
 SITE_URL = env("USTAZ_SITE_URL", f"http://127.0.0.1:{envint('USTAZ_PORT', 8000)}")

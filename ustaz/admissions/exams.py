@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.accounts.models import User
+from ustaz.core.files import clean_filename
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
 from ustaz.core.sniff import AUDIO, HEAD_BYTES, IMAGE, PDF, VIDEO, sniff
@@ -206,10 +207,10 @@ def recording_add(*, exam: CreativeExam, application: Application, upload: Uploa
         exam=exam, application=application
     )
     earlier = recording.file.name if recording.pk else ""
-    recording.name = (upload.name or "recording").replace("/", "_")[-200:]
+    recording.name = clean_filename(upload.name, fallback=f"recording.{found.extension}")
     recording.content_type = found.content_type
     recording.size = upload.size
-    recording.file.save(recording.name, upload, save=False)
+    recording.file.save(f"recording.{found.extension}", upload, save=False)  # stored under a generated name
     recording.save()
     if earlier:
         # The earlier recording goes only once the new one is stored and recorded: a failed upload loses nothing.

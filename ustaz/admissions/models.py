@@ -3,14 +3,13 @@ rector with their basis (§1.5), justification and documents, and every change o
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ustaz.academics.models import DltBasis, Programme
+from ustaz.core.files import generated_name
 from ustaz.live.models import Provider
 
 from .documents import DocumentKind
@@ -122,7 +121,8 @@ class Application(models.Model):
 
 
 def document_upload_to(instance: ApplicationDocument, filename: str) -> str:
-    return f"admissions/{instance.application_id}/{uuid.uuid4().hex}/{filename[-100:]}"
+    # Stored under a generated name; the name the file came with is kept (cleaned) in `name`.
+    return f"admissions/{instance.application_id}/{generated_name(filename)}"
 
 
 class DocumentStatus(models.TextChoices):
@@ -252,7 +252,7 @@ class ExamResult(models.Model):
 
 
 def recording_upload_to(instance: ExamRecording, filename: str) -> str:
-    return f"admissions/{instance.application_id}/exams/{uuid.uuid4().hex}/{filename[-100:]}"
+    return f"admissions/{instance.application_id}/exams/{generated_name(filename)}"
 
 
 class ExamRecording(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.accounts.iin import validate_iin
 from ustaz.accounts.models import Role, User
+from ustaz.core.files import clean_filename
 from ustaz.core.sniff import HEAD_BYTES, IMAGE, PDF, sniff
 from ustaz.notifications import services as notifications
 
@@ -107,11 +108,11 @@ def document_add(*, application: Application, kind: str, upload: UploadedFile, b
     upload.seek(0)
     if found is None or found.category not in (PDF, IMAGE):
         raise ValidationError(_("“%(name)s” is not a PDF or a scan (JPEG, PNG, TIFF).") % {"name": upload.name})
-    name = (upload.name or "document").replace("/", "_")[-200:]
+    name = clean_filename(upload.name, fallback=f"document.{found.extension}")
     document = ApplicationDocument(
         application=application, kind=kind, name=name, content_type=found.content_type, size=upload.size
     )
-    document.file.save(name, upload, save=False)
+    document.file.save(f"document.{found.extension}", upload, save=False)  # stored under a generated name
     document.save()
     return document
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course
+from ustaz.core.files import generated_name
 from ustaz.core.sniff import AUDIO, DOCUMENT, IMAGE, PDF, VIDEO
 from ustaz.grades.models import GradeItem
 
@@ -78,7 +79,8 @@ class Assignment(models.Model):
 
 
 def instructions_upload_to(instance: AssignmentFile, filename: str) -> str:
-    return f"assignments/{instance.assignment_id}/instructions/{uuid.uuid4().hex}/{filename[-100:]}"
+    # Stored under a generated name; the name the file came with is kept (cleaned) in `name`.
+    return f"assignments/{instance.assignment_id}/instructions/{generated_name(filename)}"
 
 
 class AssignmentFile(models.Model):
@@ -128,9 +130,11 @@ class Upload(models.Model):
     chunks = models.JSONField(default=list)  # storage names, in order
     category = models.CharField(max_length=10, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
-    stored_name = models.CharField(max_length=255, blank=True)  # the joined file, once complete
+    stored_name = models.CharField(max_length=255, blank=True)  # the joined file (a generated name)
     created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)  # joined
+    join_started_at = models.DateTimeField(null=True, blank=True)  # a join task holds it
+    join_failure = models.CharField(max_length=100, blank=True)  # why the last join failed (it may run again)
     used = models.BooleanField(default=False)
 
     def __str__(self) -> str:
@@ -161,6 +165,7 @@ class Processing(models.TextChoices):
     PENDING = "pending", _("being prepared")
     READY = "ready", _("ready")
     FAILED = "failed", _("could not be processed")
+    NO_PREVIEW = "no_preview", _("no preview")  # beyond the bounds of settings.MEDIA_*: kept, not drawn
 
 
 class SubmissionFile(models.Model):

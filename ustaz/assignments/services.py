@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
-from ustaz.core.files import guess_content_type
+from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.core.markup import render_markdown
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
@@ -66,7 +66,7 @@ def assignment_save(
             raise ValidationError(
                 {"files": _("%(name)s is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit // 1048576}}
             )
-        name = (upload.name or "file").replace("/", "_")[-200:]
+        name = clean_filename(upload.name)
         item = AssignmentFile(assignment=assignment, name=name, content_type=guess_content_type(name), size=upload.size)
         item.file.save(name, upload, save=False)
         item.save()
@@ -128,7 +128,9 @@ def submission_submit(
             pk__in=upload_ids, user=student, assignment=assignment, used=False
         )
     ]
-    if len(chosen) != len(set(upload_ids)) or any(u.completed_at is None for u in chosen):
+    # A file whose bytes have all arrived is handed in even while its parts are being joined (a task): it is
+    # prepared for the browser once joined.
+    if len(chosen) != len(set(upload_ids)) or any(uploads.upload_state(u) == "receiving" for u in chosen):
         raise ValidationError(_("A file has not finished uploading; wait for it or upload it again."))
     if not text and not chosen:
         raise ValidationError(_("Hand in a text or at least one file."))
@@ -139,6 +141,7 @@ def submission_submit(
     submission = Submission.objects.create(
         assignment=assignment, student=student, version=version, text=text, is_late=now > assignment.due_at
     )
+    chosen.sort(key=lambda u: u.created_at)
     files = SubmissionFile.objects.bulk_create(
         [
             SubmissionFile(
@@ -149,14 +152,15 @@ def submission_submit(
                 category=u.category,
                 content_type=u.content_type,
             )
-            for u in sorted(chosen, key=lambda u: u.created_at)
+            for u in chosen
         ]
     )
     Upload.objects.filter(pk__in=[u.pk for u in chosen]).update(used=True)
     from . import tasks
 
-    for item in files:
-        transaction.on_commit(lambda pk=item.pk: tasks.file_process.enqueue(pk))
+    for item, upload in zip(files, chosen, strict=True):
+        if upload.completed_at is not None:  # else the join queues it when done
+            transaction.on_commit(lambda pk=item.pk: tasks.file_process.enqueue(pk))
     notifications.notify(
         users=assignment.course.teachers.all(),
         kind=SUBMITTED,

@@ -17,6 +17,11 @@ def file_process(file_pk: int) -> str:
 
 
 @task()
+def upload_join(upload_pk: str) -> str:
+    return uploads.upload_join(upload_pk)
+
+
+@task()
 def due_soon_notify() -> int:
     return services.due_soon_notify()
 

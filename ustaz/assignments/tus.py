@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import access, services, uploads
 
@@ -32,16 +33,17 @@ def _response(status: int, message: str = "", **headers) -> HttpResponse:
     return response
 
 
-def _metadata(header: str) -> dict[str, str]:
-    values = {}
+def _metadata(header: str) -> dict[str, str | None]:
+    """Upload-Metadata's pairs; a value that is not base64 of UTF-8 is None."""
+    values: dict[str, str | None] = {}
     for pair in header.split(","):
         parts = pair.strip().split(" ", 1)
         if not parts[0]:
             continue
         try:
-            values[parts[0]] = base64.b64decode(parts[1]).decode() if len(parts) == 2 else ""
+            values[parts[0]] = base64.b64decode(parts[1], validate=True).decode() if len(parts) == 2 else ""
         except (ValueError, UnicodeDecodeError):
-            values[parts[0]] = ""
+            values[parts[0]] = None
     return values
 
 
@@ -73,11 +75,11 @@ def collection(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespons
     length = _int_header(request, "Upload-Length")
     if length is None:
         return _response(400, "Upload-Length is required")
-    meta = _metadata(request.headers.get("Upload-Metadata", ""))
+    filename = _metadata(request.headers.get("Upload-Metadata", "")).get("filename", "")
+    if filename is None:
+        return _response(400, _("The file name could not be read; rename the file."))
     try:
-        upload = uploads.upload_create(
-            assignment=assignment, user=request.user, length=length, filename=meta.get("filename", "")
-        )
+        upload = uploads.upload_create(assignment=assignment, user=request.user, length=length, filename=filename)
     except ValidationError as error:
         status = 413 if getattr(error, "code", "") == "too_large" else 400
         return _response(status, " ".join(error.messages))
@@ -91,8 +93,10 @@ def resource(request: HttpRequest, pk: int, assignment_pk: int, upload_id) -> Ht
     if upload.assignment_id != assignment_pk or upload.assignment.course_id != pk:
         return _response(404)
     if request.method == "HEAD":
+        # Every byte here: the join runs in a task (claimed once, however often this is asked).
         uploads.upload_finish(upload)
-        return _response(200, Upload_Offset=upload.offset, Upload_Length=upload.length)
+        state = uploads.upload_state(upload)
+        return _response(200, Upload_Offset=upload.offset, Upload_Length=upload.length, Ustaz_Upload_State=state)
     if request.headers.get("Tus-Resumable") != VERSION:
         return _response(412, "Tus-Resumable 1.0.0 is required", Tus_Version=VERSION)
     if request.method == "DELETE":
@@ -116,4 +120,4 @@ def resource(request: HttpRequest, pk: int, assignment_pk: int, upload_id) -> Ht
         return _response(415, " ".join(error.messages))
     except PermissionDenied:
         return _response(404)
-    return _response(204, Upload_Offset=upload.offset)
+    return _response(204, Upload_Offset=upload.offset, Ustaz_Upload_State=uploads.upload_state(upload))

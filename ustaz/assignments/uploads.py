@@ -1,11 +1,15 @@
 """Resumable uploads (the tus protocol's storage side): each PATCH's bytes are streamed to a temporary file
 (never held whole in memory), then kept in storage as a chunk; the upload's offset moves only in a short
 transaction that checks it, so a chunk at a wrong offset is refused and nothing stored is lost. When the last
-byte arrives the chunks are joined, streaming, into the final file (local disk or S3 alike, any process)."""
+byte arrives the chunks are joined, streaming, into the final file (local disk or S3 alike, any process): in a
+background task, claimed by one conditional update so that only one join runs however often the client asks,
+under a generated name (the name the file came with is only shown)."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import logging
 import tempfile
 from collections.abc import Iterator
 
@@ -14,15 +18,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ustaz.accounts.models import User
-from ustaz.core.sniff import HEAD_BYTES, sniff
+from ustaz.core.files import check_filename, generated_name
+from ustaz.core.sniff import HEAD_BYTES, extension_for, sniff
 
-from .models import Assignment, Upload
+from .models import Assignment, SubmissionFile, Upload
+
+log = logging.getLogger(__name__)
 
 READ_SIZE = 64 * 1024
+# A join that has not finished in this time is taken for dead (its worker stopped) and may be claimed again.
+JOIN_STALE = datetime.timedelta(minutes=30)
 
 
 class OffsetConflict(Exception):
@@ -51,7 +61,7 @@ def upload_create(*, assignment: Assignment, user: User, length: int, filename: 
             % {"size": round(length / 1024 / 1024, 1), "limit": limit // (1024 * 1024)},
             code="too_large",
         )
-    name = (filename or "file").replace("/", "_").replace("\\", "_").strip()[-200:] or "file"
+    name = check_filename(filename) if filename else "file"
     return Upload.objects.create(assignment=assignment, user=user, length=length, filename=name)
 
 
@@ -112,11 +122,40 @@ def upload_append(*, upload: Upload, user: User, offset: int, stream, length: in
 
 
 def upload_finish(upload: Upload) -> Upload:
-    """Join the parts once every byte has arrived; again if an earlier join failed (a storage error after the
-    last part), so that a complete upload is never stuck unjoined."""
-    if upload.completed_at is None and upload.offset == upload.length:
-        _join(upload)
+    """Once every byte has arrived, have the parts joined (in a task); again if an earlier join failed or
+    died, so that a complete upload is never stuck unjoined. Cheap and safe to call on every request."""
+    if upload.completed_at is None and upload.offset == upload.length and upload.length > 0:
+        join_request(upload)
     return upload
+
+
+def upload_state(upload: Upload) -> str:
+    """'receiving', 'joining' (every byte is here, the file is being put together) or 'complete'."""
+    if upload.completed_at is not None:
+        return "complete"
+    return "joining" if upload.offset == upload.length else "receiving"
+
+
+def join_request(upload: Upload) -> bool:
+    """Claim the join of a complete upload and queue it; False when another join holds it (or it is done).
+    The claim is one conditional UPDATE, so two requests (a retried HEAD, a hand-in) never both join."""
+    now = timezone.now()
+    planned = upload.stored_name or (
+        f"assignments/{upload.assignment_id}/{upload.user_id}/{upload.pk}/"
+        f"{generated_name(extension_for(upload.content_type))}"
+    )
+    claimed = (
+        Upload.objects.filter(pk=upload.pk, completed_at__isnull=True, offset=F("length"))
+        .filter(Q(join_started_at__isnull=True) | Q(join_started_at__lt=now - JOIN_STALE))
+        .update(join_started_at=now, stored_name=planned, join_failure="")
+    )
+    if not claimed:
+        return False
+    upload.join_started_at, upload.stored_name, upload.join_failure = now, planned, ""
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.upload_join.enqueue(str(upload.pk)))
+    return True
 
 
 def _category_label(category: str) -> str:
@@ -154,14 +193,50 @@ class _Joined(io.RawIOBase):
             self.current = None
 
 
-def _join(upload: Upload) -> None:
-    name = f"assignments/{upload.assignment_id}/{upload.user_id}/{upload.pk}/{upload.filename}"
-    joined = io.BufferedReader(_Joined(upload.chunks), buffer_size=1024 * 1024)
-    stored = default_storage.save(name, File(joined, name=upload.filename))
-    Upload.objects.filter(pk=upload.pk).update(stored_name=stored, completed_at=timezone.now(), chunks=[])
+def upload_join(upload_pk) -> str:
+    """The task: join the parts of a claimed upload into its planned stored name. A join that fails leaves the
+    parts and clears its claim, so the upload can be joined again; the file handed in meanwhile is prepared
+    once the join is done."""
+    upload = Upload.objects.filter(pk=upload_pk).first()
+    if upload is None:
+        return "gone"
+    if upload.completed_at is not None:
+        return "complete"
+    if upload.join_started_at is None or upload.offset != upload.length:
+        return "not claimed"
+    try:
+        joined = io.BufferedReader(_Joined(upload.chunks), buffer_size=1024 * 1024)
+        stored = default_storage.save(upload.stored_name, File(joined, name=upload.stored_name.rsplit("/", 1)[-1]))
+    except Exception as error:  # noqa: BLE001 - any storage failure: the parts stay, the join may run again
+        log.warning("upload %s could not be joined: %s", upload.pk, error)
+        Upload.objects.filter(pk=upload.pk, join_started_at=upload.join_started_at).update(
+            join_started_at=None, join_failure=type(error).__name__
+        )
+        return "failed"
+    with transaction.atomic():
+        current = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if current is None:  # terminated while being joined
+            default_storage.delete(stored)
+            return "gone"
+        if current.completed_at is not None:  # joined meanwhile by a claim taken for dead: keep that one
+            if stored != current.stored_name:
+                default_storage.delete(stored)
+            return "complete"
+        Upload.objects.filter(pk=upload.pk).update(
+            stored_name=stored, completed_at=timezone.now(), chunks=[], join_started_at=None
+        )
+        if current.used:
+            # Handed in while being joined: the submission's file is prepared now.
+            files = list(SubmissionFile.objects.filter(file=current.stored_name))
+            if stored != current.stored_name:
+                SubmissionFile.objects.filter(pk__in=[f.pk for f in files]).update(file=stored)
+            from . import tasks
+
+            for item in files:
+                transaction.on_commit(lambda pk=item.pk: tasks.file_process.enqueue(pk))
     for chunk in upload.chunks:
         default_storage.delete(chunk)
-    upload.stored_name, upload.completed_at, upload.chunks = stored, timezone.now(), []
+    return "complete"
 
 
 def upload_delete(upload: Upload) -> None:
@@ -176,12 +251,15 @@ def upload_delete(upload: Upload) -> None:
 def uploads_clean(now=None, *, unfinished_days: int = 7, unused_days: int = 2) -> int:
     """The daily job: uploads never finished within a week, and finished ones never handed in within two
     days, are removed with their bytes. Returns how many."""
-    import datetime
-
     now = now or timezone.now()
     stale = list(
-        Upload.objects.filter(completed_at__isnull=True, created_at__lt=now - datetime.timedelta(days=unfinished_days))
+        Upload.objects.filter(
+            used=False, completed_at__isnull=True, created_at__lt=now - datetime.timedelta(days=unfinished_days)
+        )
     ) + list(Upload.objects.filter(used=False, completed_at__lt=now - datetime.timedelta(days=unused_days)))
     for upload in stale:
         upload_delete(upload)
+    # Handed in, but its join failed or died: joined again.
+    for upload in Upload.objects.filter(used=True, completed_at__isnull=True, offset=F("length")):
+        upload_finish(upload)
     return len(stale)

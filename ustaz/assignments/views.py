@@ -107,6 +107,7 @@ def _assignment_page(request: HttpRequest, assignment: Assignment, form: SubmitF
                     "resuming": _("Going on where it stopped…"),
                     "retrying": _("The connection dropped; trying again…"),
                     "uploaded": _("Uploaded."),
+                    "joining": _("Uploaded; the server is putting the file together, you can hand it in now."),
                     "failed": _("The file could not be uploaded."),
                     "wait": _("Wait until the files have finished uploading."),
                 },
@@ -248,6 +249,8 @@ def file(request: HttpRequest, file_pk: int) -> HttpResponse:
         return serve_private_file(field, filename="page.jpg", content_type="image/jpeg", inline=True)
     if view:
         raise Http404
+    if item.processing == Processing.PENDING and not item.file.storage.exists(item.file.name):
+        raise Http404  # handed in while its parts were being joined: not there yet
     return serve_private_file(
         item.file,
         filename=item.name,

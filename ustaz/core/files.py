@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import unicodedata
+import uuid
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 # Types a browser may show in the page itself; anything else (HTML, SVG, scripts...) is downloaded,
 # so an uploaded file can never run in the platform's origin.
@@ -40,10 +44,87 @@ def guess_content_type(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
+# --- Names people give their files ------------------------------------------------------------------------
+# A file is stored under a generated name (stored_name); the name it came with is only shown, once cleaned:
+# Unicode NFC, no control, format (bidi overrides, zero-width) or unassigned characters, no path separators,
+# at most NAME_MAX_BYTES of UTF-8 with its extension kept, never empty.
+
+NAME_MAX_BYTES = 180  # fits the 200-character name columns, and every file system's 255-byte names
+_SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+
+
+class BadFileName(ValidationError):
+    pass
+
+
+def _visible(name: str) -> str:
+    name = unicodedata.normalize("NFC", name)
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)
+        if char in "/\\":
+            kept.append("_")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            continue
+        elif category == "Zs":
+            kept.append(" ")
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` bytes of UTF-8, never splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def clean_filename(name: str, *, fallback: str = "file", max_bytes: int = NAME_MAX_BYTES) -> str:
+    """The name to show and to give back on download (see above); `fallback` when nothing is left."""
+    name = _visible(name or "").strip(" .")
+    if not name:
+        return fallback
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or not extension.isalnum() or len(extension.encode()) > 16:
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    stem = _cut(stem, max_bytes - len(suffix.encode())).rstrip(" .")
+    return f"{stem}{suffix}" if stem else fallback
+
+
+def check_filename(name: str) -> str:
+    """A name given when an upload starts, cleaned; refused (BadFileName) when it is not a name at all: one
+    with a NUL byte, only dots, or nothing left once cleaned."""
+    if "\x00" in (name or ""):
+        raise BadFileName(_("The file name contains a NUL character; rename the file."), code="bad_name")
+    visible = _visible(name or "").strip()
+    if not visible.strip("."):
+        raise BadFileName(_("The file has no usable name; rename the file."), code="bad_name")
+    return clean_filename(name)
+
+
+def safe_extension(name_or_extension: str) -> str:
+    """A lower-case ASCII extension, letters and digits only, from a name or an extension; "" if none."""
+    extension = (name_or_extension or "").rpartition(".")[2].lower()
+    return extension if _SAFE_EXTENSION.fullmatch(extension) else ""
+
+
+def generated_name(extension: str = "") -> str:
+    """A stored file's leaf name: random, with a safe extension (from the detected content when known)."""
+    extension = safe_extension(extension)
+    return f"{uuid.uuid4().hex}.{extension}" if extension else uuid.uuid4().hex
+
+
 def content_disposition(filename: str, *, inline: bool) -> str:
+    """RFC 6266: an ASCII filename for old clients and the exact one as filename* (RFC 5987, UTF-8)."""
     kind = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "file"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    filename = clean_filename(filename)  # names stored before names were cleaned, too
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    ascii_stem = re.sub(r"[^A-Za-z0-9 ._()\-]", "", stem.encode("ascii", "ignore").decode()).strip(" .") or "file"
+    ascii_extension = safe_extension(extension)
+    ascii_name = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -75,6 +75,36 @@ def sniff(head: bytes) -> Sniffed | None:
     return None
 
 
+_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/tiff": "tif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "audio/wav": "wav",
+    "audio/flac": "flac",
+    "audio/ogg": "ogg",
+    "audio/mpeg": "mp3",
+    "audio/aac": "aac",
+    "audio/mp4": "m4a",
+    "video/x-msvideo": "avi",
+    "video/webm": "webm",
+    "video/x-matroska": "mkv",
+    "video/quicktime": "mov",
+    "video/mp4": "mp4",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "text/plain": "txt",
+}
+
+
+def extension_for(content_type: str) -> str:
+    """The extension a stored file of a detected content type gets ("" for one not detected here)."""
+    return _EXTENSIONS.get(content_type, "")
+
+
 def _is_text(head: bytes) -> bool:
     if not head or b"\x00" in head:
         return False

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Course
 from ustaz.accounts.models import Role, User
-from ustaz.core.files import guess_content_type
+from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.core.markup import render_markdown
 from ustaz.notifications import services as notifications
 
@@ -67,7 +67,7 @@ def _post(thread: Thread, author: User, body: str, files: list[UploadedFile]) ->
         raise ValidationError({"body": _("Write the text of the post.")})
     post = Post.objects.create(thread=thread, author=author, body=body, body_html=render_markdown(body))
     for upload in files:
-        name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+        name = clean_filename(upload.name)
         item = PostFile(post=post, name=name, content_type=guess_content_type(name), size=upload.size)
         item.file.save(name, upload, save=False)
         item.save()

@@ -4,13 +4,12 @@ what came after the last number it saw and gets each message exactly once."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course, StudyGroup
+from ustaz.core.files import generated_name
 
 
 class RoomKind(models.TextChoices):
@@ -59,7 +58,8 @@ class Room(models.Model):
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:
-    return f"chat/{instance.room_id}/{uuid.uuid4().hex}/{filename[-100:]}"
+    # Stored under a generated name; the name the file came with is kept (cleaned) in `name`.
+    return f"chat/{instance.room_id}/{generated_name(filename)}"
 
 
 class Message(models.Model):
@@ -205,7 +205,7 @@ class Post(models.Model):
 
 
 def post_file_upload_to(instance: PostFile, filename: str) -> str:
-    return f"forum/{instance.post.thread_id}/{uuid.uuid4().hex}/{filename[-100:]}"
+    return f"forum/{instance.post.thread_id}/{generated_name(filename)}"
 
 
 class PostFile(models.Model):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Course, Enrolment, StudyGroup
 from ustaz.accounts.models import User
-from ustaz.core.files import guess_content_type
+from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.notifications import services as notifications
 
 from .apps import DIRECT_MESSAGE, MENTIONED
@@ -211,7 +211,7 @@ def attachment_add(*, room: Room, user: User, upload: UploadedFile) -> Attachmen
         )
     if _muted(room, user):
         raise PermissionDenied(_("A moderator has muted you in this chat for now."))
-    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    name = clean_filename(upload.name)
     attachment = Attachment(
         room=room, uploaded_by=user, name=name, content_type=guess_content_type(name), size=upload.size
     )

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ustaz.academics.models import Course
+from ustaz.core.files import generated_name
 
 
 class Section(models.Model):
@@ -35,8 +33,7 @@ class MaterialKind(models.TextChoices):
 
 def material_upload_to(instance: Material, filename: str) -> str:
     # The stored name is random: the original name is kept in file_name and given back on download.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"materials/{instance.course_id}/{uuid.uuid4().hex}{suffix}"
+    return f"materials/{instance.course_id}/{generated_name(filename)}"
 
 
 class Material(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ustaz.academics import services as academics_services
 from ustaz.academics.models import Course
 from ustaz.accounts.models import User
-from ustaz.core.files import guess_content_type
+from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record, client_ip
 
@@ -66,10 +66,10 @@ def material_save(
     old_file = None
     if upload is not None:
         old_file = material.file.name if material.file else None
-        material.file_name = upload.name[:255]
-        material.content_type = guess_content_type(upload.name)
+        material.file_name = clean_filename(upload.name)
+        material.content_type = guess_content_type(material.file_name)
         material.size = upload.size
-        material.file.save(upload.name, upload, save=False)
+        material.file.save(material.file_name, upload, save=False)  # stored under a generated name
     material.save()
     academics_services.course_content_changed(course_id=material.course_id)
     if old_file:

@@ -329,7 +329,9 @@ def test_stale_uploads_are_cleaned_with_their_bytes(course, teacher, student):
     assert not default_storage.exists(chunk) and not default_storage.exists(stored)
 
 
-def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost(as_user, course, teacher, student):
+def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost(
+    as_user, course, teacher, student, django_capture_on_commit_callbacks
+):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -349,9 +351,10 @@ def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost
         category="pdf",
         content_type="application/pdf",
     )
-    head = as_user(student).head(
-        reverse("assignments:upload", args=[course.pk, assignment.pk, upload.pk]), HTTP_TUS_RESUMABLE="1.0.0"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the join task, run by the (immediate) queue
+        head = as_user(student).head(
+            reverse("assignments:upload", args=[course.pk, assignment.pk, upload.pk]), HTTP_TUS_RESUMABLE="1.0.0"
+        )
     assert head.status_code == 200 and head["Upload-Offset"] == str(upload.length)
     upload.refresh_from_db()
     with default_storage.open(upload.stored_name, "rb") as joined:
@@ -362,6 +365,7 @@ def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost
         stored_name="",
         chunks=[default_storage.save(f"uploads/y/{n:015d}", ContentFile(p)) for n, p in enumerate(parts)],
     )
-    submission = services.submission_submit(assignment=assignment, student=student, upload_ids=[str(upload.pk)])
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.submission_submit(assignment=assignment, student=student, upload_ids=[str(upload.pk)])
     with default_storage.open(submission.files.get().file.name, "rb") as handed_in:
         assert handed_in.read() == b"".join(parts)

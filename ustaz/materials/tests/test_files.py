@@ -26,7 +26,7 @@ def test_a_teacher_uploads_a_file_and_a_student_downloads_it(teacher, student, c
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\".pdf\"; filename*=UTF-8''%D0%93%D0%B0%D1%80%D0%BC%D0%BE%D0%BD%D0%B8%D1%8F.pdf"
+        "attachment; filename=\"file.pdf\"; filename*=UTF-8''%D0%93%D0%B0%D1%80%D0%BC%D0%BE%D0%BD%D0%B8%D1%8F.pdf"
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     download = MaterialDownload.objects.get()

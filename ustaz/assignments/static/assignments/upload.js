@@ -95,6 +95,7 @@ async function upload(file) {
       ui.say(T.resuming);
     }
     let failures = 0;
+    let state = "";
     while (offset < file.size) {
       const part = file.slice(offset, offset + chunkSize);
       let response;
@@ -110,6 +111,7 @@ async function upload(file) {
       }
       if (response && response.status === 204) {
         offset = Number(response.headers.get("Upload-Offset"));
+        state = response.headers.get("Ustaz-Upload-State") || "";
         failures = 0;
         ui.progress(offset / file.size);
         ui.say("");
@@ -126,7 +128,8 @@ async function upload(file) {
       if (known !== null) offset = known;
     }
     ui.progress(1);
-    ui.say(T.uploaded, "success");
+    // Every byte is there; the server puts the parts together in the background (it may be handed in now).
+    ui.say(state === "joining" ? T.joining : T.uploaded, "success");
     done.set(url.replace(/\/$/, "").split("/").pop(), file.name);
     hidden.value = [...done.keys()].join(",");
     localStorage.removeItem(key);
