@@ -220,6 +220,11 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     bank = Bank.objects.create(discipline=course.discipline, name="Аспаптану", created_by=teacher)
     quiz_services.bank_import(bank=bank, category="Домбыра", raw=GIFT.encode(), fmt="gift", by=teacher)
     o["bank"] = bank
+    from ustaz.quizzes.models import BankImport, ImportStatus
+
+    o["bank_import"] = BankImport.objects.create(
+        bank=bank, created_by=teacher, filename="bank.gift", fmt="gift", category="Домбыра", status=ImportStatus.DONE
+    )
     o["question"] = bank.questions.order_by("pk").first()
     test = Test.objects.create(
         course=course,

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from testkit.university import PERSONS, build
@@ -174,6 +175,7 @@ KWARGS = {
     "assignments:file": lambda u: {"file_pk": u.submission_file.pk},
     "assignments:comment": lambda u: {"file_pk": u.submission_file.pk},
     "quizzes:bank": lambda u: {"pk": u.bank.pk},
+    "quizzes:bank_import": lambda u: {"pk": u.bank.pk, "import_pk": u.bank_import.pk},
     "quizzes:bank_export": lambda u: {"pk": u.bank.pk, "fmt": "gift"},
     "quizzes:question_edit": lambda u: {"pk": u.bank.pk, "question_pk": u.question.pk},
     "quizzes:regrade": lambda u: _course(u, test_pk=u.test.pk, question_pk=u.question.pk),
@@ -252,12 +254,19 @@ def _snapshot(tables, sql) -> dict[str, int]:
         return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
+# Sessions and the database cache (rate limits, cached fragments) are no state a view changes.
+NOT_STATE = {"django_session"} | {
+    c["LOCATION"] for c in settings.CACHES.values() if c["BACKEND"].endswith("DatabaseCache")
+}
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Seen:
     status: int
     login: bool  # a redirect to a login page (the site's or the admin's)
     location: str
-    changed: tuple[str, ...]  # tables whose row count the request changed
+    changed: tuple[str, ...]  # tables the request wrote to (rows added, removed or updated)
     error: str = ""
 
 
@@ -310,12 +319,15 @@ class Visitors:
 def _request(visitors: Visitors, person: str, method: str, url: str, tables, sql) -> Seen:
     client = visitors.client(person)
     before = _snapshot(tables, sql)
-    with transaction.atomic():
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         # Each request in a savepoint, so a refused write that half happened is seen and then undone.
         response = getattr(client, method)(url)
         after = _snapshot(tables, sql)
         transaction.set_rollback(True)
-    changed = tuple(t for t in tables if before[t] != after[t])
+    # A write is a table whose rows were counted otherwise after, or any INSERT, UPDATE or DELETE the request
+    # sent (an update changes no count).
+    written = {m.group(1) for q in queries.captured_queries if (m := WRITE.match(q["sql"]))} - NOT_STATE
+    changed = tuple(sorted({t for t in tables if before[t] != after[t]} | written))
     location = response.get("Location", "")
     login_paths = (reverse("account_login"), reverse("admin:login"))
     login = 300 <= response.status_code < 400 and location.split("?")[0].endswith(login_paths)
@@ -448,7 +460,8 @@ EXPECTED: dict[str, Expect] = {
     "accounts:issued_slips": page(account_managers(office=REDIRECT, ict=REDIRECT)),
     # A background import is its starter's (the office here): nobody else learns it exists.
     "import_job": page(persons(NOT_FOUND, office=OK)),
-    "accounts:import_collect": page(persons(NOT_FOUND, office=REDIRECT)),
+    # Hands the passwords over once: a POST, by the starter alone.
+    "accounts:import_collect": post_only(persons(NOT_FOUND, office=REDIRECT)),
     "accounts:person": page(account_managers()),
     "accounts:person_role": post_only(account_managers()),
     "accounts:person_reissue": post_only(account_managers()),
@@ -573,6 +586,8 @@ EXPECTED: dict[str, Expect] = {
     # --- Tests ---
     "quizzes:banks": page(persons(NOT_FOUND, teacher=OK, other_teacher=OK, office=OK)),
     "quizzes:bank": page(persons(NOT_FOUND, teacher=OK, office=OK)),
+    # A bank's import and its progress: the bank's managers.
+    "quizzes:bank_import": page(persons(NOT_FOUND, teacher=OK, office=OK)),
     "quizzes:bank_export": page(persons(NOT_FOUND, teacher=OK, office=OK)),
     "quizzes:question_edit": page(persons(NOT_FOUND, teacher=OK, office=OK)),
     "quizzes:xlsx_template": everyone(),
@@ -695,6 +710,10 @@ ALLOWED_GET_WRITES = {
     "discussions:university_announcements": {"discussions_forum"},
     # allauth records a user's e-mail address when its e-mail page is first shown.
     "account_email": {"account_emailaddress"},
+    # The link in the confirmation e-mail confirms the address: a link, so a GET.
+    "admissions:verify": {"account_emailaddress"},
+    # Calendar applications fetch a feed by GET; its last use is stamped (at most hourly) for its owner's page.
+    "live:feed": {"live_calendarfeed"},
 }
 
 

@@ -37,7 +37,8 @@ def iin_birth_date(iin: str) -> datetime.date | None:
 
 
 def validate_iin(value: str) -> None:
-    if len(value) != 12 or not value.isdigit():
+    # isdigit() alone takes "²" and other scripts' digits, which int() refuses or reads as another number.
+    if len(value) != 12 or not (value.isascii() and value.isdigit()):
         raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_format")
     if iin_birth_date(value) is None:
         raise ValidationError(_("The first seven digits of this IIN are not a valid birth date."), code="iin_date")

@@ -109,10 +109,19 @@ def import_accounts(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_POST
 def import_collect(request: HttpRequest, pk: int) -> HttpResponse:
-    """The passwords a large import issued, moved once from its (encrypted) job into the starter's session."""
+    """The passwords a large import issued, moved once from its (encrypted) job into the starter's session: a
+    POST, since it hands them over only once (a prefetch or a second tab must not spend it)."""
     job = core_access.get_import_job_for(request.user, pk)
-    services.credentials_collect(request, job)
+    if not services.credentials_collect(request, job) and not services.credentials_from_session(request):
+        messages.warning(
+            request,
+            _(
+                "The passwords of this import can no longer be shown (they were shown once already, or the "
+                "server's secret key has changed): reissue them from each person's page."
+            ),
+        )
     return redirect("accounts:issued")
 
 

@@ -196,7 +196,7 @@ def comment_add(
     if region is not None:
         try:
             region = {k: round(min(1.0, max(0.0, float(region[k]))), 4) for k in ("x", "y", "w", "h")}
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ValidationError(_("The marked region could not be read.")) from None
     return Comment.objects.create(file=file, author=author, text=text, start=start, end=end, page=page, region=region)
 

@@ -280,10 +280,20 @@ def _seconds(value) -> float | None:
     """A time code in seconds: a finite number from 0 to a day (NaN and Infinity are no time)."""
     if value is None:
         return None
-    seconds = float(value)
+    seconds = float(value)  # OverflowError for a JSON integer of hundreds of digits
     if not math.isfinite(seconds) or not 0 <= seconds <= 86400:
         raise ValueError(value)
     return seconds
+
+
+def _page_number(value) -> int | None:
+    """A page of a document's preview: a whole number from 1 to 10,000."""
+    if value is None:
+        return None
+    page = int(value)
+    if not 1 <= page <= 10_000:
+        raise ValueError(value)
+    return page
 
 
 @login_required
@@ -300,10 +310,10 @@ def comment(request: HttpRequest, file_pk: int) -> JsonResponse:
             text=str(data.get("text", "")),
             start=_seconds(data.get("start")),
             end=_seconds(data.get("end")),
-            page=int(data["page"]) if data.get("page") is not None else None,
+            page=_page_number(data.get("page")),
             region=data.get("region"),
         )
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         return JsonResponse({"error": _("The comment could not be read.")}, status=400)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)

@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -119,9 +122,17 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
 
+    # A job not finished by then was lost with its worker (killed and restarted): the task is not delivered
+    # again, and the import's single write transaction saved nothing of it.
+    STALLED_AFTER = datetime.timedelta(minutes=30)
+
     @property
     def finished(self) -> bool:
         return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        return not self.finished and timezone.now() - self.created_at > self.STALLED_AFTER
 
     @property
     def percent(self) -> int:

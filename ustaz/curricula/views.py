@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,7 +99,7 @@ def _line_save(request, curriculum, line):
     initial = None
     if line is not None:
         initial = {name: getattr(line, name) for name in LineForm.base_fields}
-    elif request.GET.get("term", "").isdigit():
+    elif re.fullmatch(r"[0-9]{1,2}", request.GET.get("term", "")):
         initial = {"term": int(request.GET["term"])}
     form = LineForm(request.POST or None, initial=initial, curriculum=curriculum)
     if request.method == "POST":

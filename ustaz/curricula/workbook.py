@@ -160,7 +160,7 @@ def _whole(value: str, label: str, errors: list[str], *, required: bool = True) 
         if required:
             errors.append(_("%(column)s is empty.") % {"column": label})
         return None
-    if not value.isdigit() or len(value) > 4:
+    if not (value.isascii() and value.isdigit()) or len(value) > 4:
         errors.append(_("%(column)s: “%(value)s” is not a whole number.") % {"column": label, "value": value[:40]})
         return None
     return int(value)

@@ -67,7 +67,11 @@ def jwt_decode(token: str, secret: str) -> dict:
         # A signed token may still carry any JSON: the expiry must be a finite number of seconds, else the
         # token is refused (None, a string or NaN would otherwise fail later or never expire).
         expires = payload["exp"]
-        if isinstance(expires, bool) or not isinstance(expires, int | float) or not math.isfinite(expires):
+        try:
+            finite = isinstance(expires, int | float) and not isinstance(expires, bool) and math.isfinite(expires)
+        except OverflowError:  # an integer of hundreds of digits
+            finite = False
+        if not finite:
             raise ValueError("invalid token: exp is not a number")
         if expires < time.time():
             raise ValueError("token expired")

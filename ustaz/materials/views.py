@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -114,7 +116,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.section_create(course=course, title=_("General"))
     section_id = request.GET.get("section")
     material = Material(course=course, kind=kind)
-    if section_id and section_id.isdigit():
+    if section_id and re.fullmatch(r"[0-9]{1,18}", section_id):
         material.section_id = int(section_id)
     return _edit_material(request, course, material, kind)
 

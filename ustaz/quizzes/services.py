@@ -27,7 +27,7 @@ from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
 
-from . import bounds, grading, importers
+from . import access, bounds, grading, importers
 from .apps import RESULT_READY
 from .models import (
     Accommodation,
@@ -96,8 +96,18 @@ def bank_import_run(*, job_pk: int) -> str:
     another worker took, or one finished, is left alone."""
     if not BankImport.objects.filter(pk=job_pk, status=ImportStatus.QUEUED).update(status=ImportStatus.READING):
         return "taken"
-    job = BankImport.objects.select_related("bank").get(pk=job_pk)
+    job = BankImport.objects.select_related("bank", "created_by").get(pk=job_pk)
     jobs = BankImport.objects.filter(pk=job_pk)
+    if job.created_by is None or not job.created_by.is_active or not access.can_manage_bank(job.created_by, job.bank):
+        # Whoever queued it no longer manages the bank (moved off the discipline, deactivated): the rule the
+        # request checked holds in the worker too.
+        with translation.override(job.language or None):
+            message = _("The import was not run: its author no longer manages this bank.")
+        jobs.update(status=ImportStatus.FAILED, errors=[[1, message]], finished_at=timezone.now())
+        if job.file:
+            job.file.delete(save=False)
+            jobs.update(file="")
+        return ImportStatus.FAILED
     try:
         with translation.override(job.language or None):
             try:

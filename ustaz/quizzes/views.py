@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,7 +98,7 @@ def bank(request: HttpRequest, pk: int) -> HttpResponse:
             errors = failed.errors
         else:
             return redirect(f"{reverse('quizzes:bank', args=[bank.pk])}?import={job.pk}")
-    elif request.method == "GET" and request.GET.get("import", "").isdigit():
+    elif request.method == "GET" and re.fullmatch(r"[0-9]{1,18}", request.GET.get("import", "")):
         job = access.get_bank_import_for(request.user, bank.pk, int(request.GET["import"]))
     return render(
         request,

@@ -63,3 +63,13 @@ def test_a_changed_digit_is_caught(iin):
     changed = iin[:8] + str((int(iin[8]) + 1) % 10) + iin[9:]
     with pytest.raises(ValidationError):
         validate_iin(changed)
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "３"])
+def test_digits_of_other_scripts_are_no_iin(digit):
+    # str.isdigit() takes superscripts, Arabic-Indic and full-width digits: int() refuses the first and reads
+    # the others, so such an IIN would crash a page or slip past the uniqueness check.
+    valid = make_iin(datetime.date(1990, 1, 1), female=False, serial=1)
+    with pytest.raises(ValidationError) as error:
+        validate_iin(valid[:11] + digit)
+    assert error.value.code == "iin_format"

@@ -50,16 +50,21 @@ def test_a_large_file_is_imported_by_a_job_whose_page_shows_the_result(
     assert 'hx-trigger="every 2s"' not in page.content.decode()  # finished: no more polling
     # Only its starter sees it.
     assert as_user(ict).get(f"/imports/{job.pk}/").status_code == 404
-    assert as_user(ict).get(f"/people/import/{job.pk}/passwords/").status_code == 404
-    # The passwords go once into the starter's session, and are then wiped from the job.
+    assert as_user(ict).post(f"/people/import/{job.pk}/passwords/").status_code == 404
+    # The passwords go once into the starter's session, and are then wiped from the job; by a POST only, so
+    # that a prefetch or a second tab does not spend them.
     assert job.sealed and "password" not in job.sealed
-    assert client.get(f"/people/import/{job.pk}/passwords/").url == "/people/issued/"
+    assert client.get(f"/people/import/{job.pk}/passwords/").status_code == 405
+    job.refresh_from_db()
+    assert job.sealed
+    assert 'method="post" action="/people/import/' in page.content.decode()
+    assert client.post(f"/people/import/{job.pk}/passwords/").url == "/people/issued/"
     issued = client.get("/people/issued/").context["issued"]
     assert len(issued) == 5 and all(c.user.check_password(c.password) for c in issued)
     job.refresh_from_db()
     assert job.sealed == ""
     # Collected once: the job keeps nothing, and a second visit hands over nothing new.
-    client.get(f"/people/import/{job.pk}/passwords/")
+    client.post(f"/people/import/{job.pk}/passwords/")
     again = client.get("/people/issued/").context["issued"]
     assert [(c.user.pk, c.password) for c in again] == [(c.user.pk, c.password) for c in issued]
 
@@ -113,3 +118,19 @@ def test_a_file_over_the_row_limit_is_refused_naming_it(office, as_user, setting
     assert response.status_code == 400
     assert "more than 4 rows (USTAZ_IMPORT_MAX_ROWS)" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_passwords_that_cannot_be_unsealed_are_said_to_need_reissuing(
+    office, as_user, small_threshold, django_capture_on_commit_callbacks
+):
+    from cryptography.fernet import Fernet
+
+    client = as_user(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, _rows(4))
+    job = ImportJob.objects.get()
+    # Sealed under another key (the server's secret key changed since): they cannot be read any more.
+    ImportJob.objects.filter(pk=job.pk).update(sealed=Fernet(Fernet.generate_key()).encrypt(b"[]").decode())
+    response = client.post(f"/people/import/{job.pk}/passwords/", follow=True)
+    assert response.context["issued"] == []
+    assert "reissue them" in response.content.decode()

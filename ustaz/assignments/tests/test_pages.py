@@ -369,3 +369,24 @@ def test_a_complete_upload_whose_join_failed_is_joined_later_and_nothing_is_lost
         submission = services.submission_submit(assignment=assignment, student=student, upload_ids=[str(upload.pk)])
     with default_storage.open(submission.files.get().file.name, "rb") as handed_in:
         assert handed_in.read() == b"".join(parts)
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        {"start": 10**400},  # float() overflows on a JSON integer of hundreds of digits
+        {"page": 10**30},  # beyond any page, and any database integer
+        {"page": 0},
+        {"region": {"x": 10**400, "y": 0, "w": 0.1, "h": 0.1}},
+    ],
+)
+def test_a_comment_with_numbers_out_of_all_bounds_answers_400(as_user, course, teacher, student, numbers):
+    assignment = an_assignment(course, teacher)
+    item = stored_file(a_submission(assignment, student), "score.pdf", make.small_pdf(2))
+    response = as_user(teacher).post(
+        reverse("assignments:comment", args=[item.pk]),
+        json.dumps({"text": "x", **numbers}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not item.comments.exists()

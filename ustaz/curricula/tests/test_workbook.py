@@ -192,3 +192,15 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_before_it_
     assert parsed.errors == [
         (1, "The workbook unpacks to more than its size allows; save it again without extra content.")
     ]
+
+
+def test_a_number_in_other_digits_is_an_error_by_row_not_a_crash():
+    errors: list[str] = []
+    assert workbook._whole("²", "term", errors) is None  # "²".isdigit() is true, int("²") raises
+    assert errors and "term" in errors[0]
+
+
+def test_the_new_line_form_ignores_a_term_that_is_no_number(office, as_user):
+    curriculum = make_valid(actor=office)
+    response = as_user(office).get(f"/curricula/{curriculum.pk}/lines/new/?term=²")
+    assert response.status_code == 200

@@ -41,6 +41,7 @@ HS256 = {"alg": "HS256", "typ": "JWT"}
         (HS256, {"meeting_id": "m1", "exp": "NaN"}),
         (HS256, {"meeting_id": "m1", "exp": [1]}),
         (HS256, {"meeting_id": "m1", "exp": True}),
+        (HS256, {"meeting_id": "m1", "exp": 10**400}),  # math.isfinite() overflows on it
         (HS256, ["meeting_id", "m1"]),
         (HS256, "m1"),
         (HS256, None),

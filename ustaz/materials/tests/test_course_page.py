@@ -115,3 +115,9 @@ def test_students_see_a_change_at_once_despite_the_cache(teacher, student, cours
     material = course.materials.get(title="Fresh notes")
     as_user(teacher).post(f"/courses/{course.pk}/materials/{material.pk}/publish/", {"published": "0"})
     assert "Fresh notes" not in client.get(f"/courses/{course.pk}/").content.decode()
+
+
+def test_the_new_material_form_ignores_a_section_that_is_no_number(as_user, course, teacher):
+    # "²" is a digit to str.isdigit(), not to int().
+    response = as_user(teacher).get(f"/courses/{course.pk}/materials/new/?kind=page&section=²")
+    assert response.status_code == 200

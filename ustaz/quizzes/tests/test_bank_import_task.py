@@ -117,3 +117,23 @@ def test_an_import_the_worker_lost_is_shown_as_unfinished_and_no_longer_polled(
     BankImport.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
     page = as_user(teacher).get(response["Location"]).content.decode()
     assert "did not finish" in page and "hx-get" not in page
+
+
+def test_an_import_whose_author_no_longer_manages_the_bank_is_not_run(
+    as_user, course, teacher, bank, django_capture_on_commit_callbacks
+):
+    # Queued by the course's teacher, who is then taken off the course before the worker gets to it.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        upload(as_user(teacher), bank, GIFT)
+    course.teachers.remove(teacher)
+    for callback in queued:
+        callback()
+    job = BankImport.objects.get()
+    assert job.status == ImportStatus.FAILED and "no longer manages" in job.errors[0][1]
+    assert not Question.objects.exists() and not job.file
+
+
+def test_a_page_asking_for_an_import_by_no_number_is_the_bank(as_user, teacher, bank):
+    # "²" is a digit to str.isdigit() but not to int().
+    response = as_user(teacher).get(reverse("quizzes:bank", args=[bank.pk]) + "?import=²")
+    assert response.status_code == 200
