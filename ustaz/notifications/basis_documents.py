@@ -22,7 +22,7 @@ KIND = "academics.basis_document_expiring"
 
 
 def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def basis_documents_notify(today: datetime.date | None = None) -> int:
