@@ -220,6 +220,16 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     bank = Bank.objects.create(discipline=course.discipline, name="Аспаптану", created_by=teacher)
     quiz_services.bank_import(bank=bank, category="Домбыра", raw=GIFT.encode(), fmt="gift", by=teacher)
     o["bank"] = bank
+    from ustaz.quizzes.models import BankImport, ImportStatus
+
+    o["bank_import"] = BankImport.objects.create(
+        bank=bank,
+        created_by=teacher,
+        filename="bank.gift.txt",
+        fmt="gift",
+        category="Аспаптану",
+        status=ImportStatus.DONE,
+    )
     o["question"] = bank.questions.order_by("pk").first()
     test = Test.objects.create(
         course=course,
@@ -395,6 +405,27 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         applied=600,
         status=ImportJobStatus.DONE,
         result={"count": 600},
+    )
+
+    # --- The DLT basis: the owner's record with its document, a quarantine of the group -----------------
+    from ustaz.academics import services as academics_services
+    from ustaz.academics.models import StudentRecord
+
+    o["student_record"] = owner_record = StudentRecord.objects.get(student=owner)
+    academics_services.basis_document_save(
+        record=owner_record,
+        upload=SimpleUploadedFile("certificate.pdf", PDF),
+        expires_on=timezone.localdate() + datetime.timedelta(days=60),
+        by=office,
+    )
+    o["restrictive_measure"] = academics_services.restrictive_measure_create(
+        reason="Карантин",
+        order_number="12-Н",
+        order_date=timezone.localdate(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=14),
+        groups=[group],
+        by=office,
     )
 
     # --- The audit log has something in it ------------------------------------------------------------
