@@ -31,6 +31,8 @@ def basis_documents_notify(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.DLT_DOCUMENT_NOTICE_DAYS)
     office = list(User.objects.filter(User.role_filter(Role.ACADEMIC_OFFICE), is_active=True))
+    if not office:
+        return 0  # nobody to tell yet: the documents wait for the first member of the office
     told = 0
     pending = BasisDocument.objects.filter(
         expiry_notice_sent_at__isnull=True, expires_on__isnull=False, expires_on__lte=horizon

@@ -84,3 +84,13 @@ def test_a_new_date_for_the_document_is_told_again(db, settings):
 
 def test_the_job_is_in_the_daily_schedule(settings):
     assert "ustaz.notifications.tasks.basis_documents_notify" in [job for job, _hour in settings.SCHEDULE]
+
+
+def test_documents_wait_while_the_office_has_nobody_to_tell(db):
+    former = UserFactory(roles=",academic_office,", is_active=False)
+    record = document(5, former)
+    assert basis_documents_notify() == 0
+    assert record.basis_document.expiry_notice_sent_at is None
+    office = UserFactory(roles=",academic_office,")
+    assert basis_documents_notify() == 1
+    assert list(Notification.objects.filter(kind=KIND).values_list("user", flat=True)) == [office.pk]
