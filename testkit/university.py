@@ -402,6 +402,27 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         result={"count": 600},
     )
 
+    # --- The DLT basis: the owner's record with its document, a quarantine of the group -----------------
+    from ustaz.academics import services as academics_services
+    from ustaz.academics.models import StudentRecord
+
+    o["student_record"] = owner_record = StudentRecord.objects.get(student=owner)
+    academics_services.basis_document_save(
+        record=owner_record,
+        upload=SimpleUploadedFile("certificate.pdf", PDF),
+        expires_on=timezone.localdate() + datetime.timedelta(days=60),
+        by=office,
+    )
+    o["restrictive_measure"] = academics_services.restrictive_measure_create(
+        reason="Карантин",
+        order_number="12-Н",
+        order_date=timezone.localdate(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=14),
+        groups=[group],
+        by=office,
+    )
+
     # --- The audit log has something in it ------------------------------------------------------------
     audit_record(action=AuditAction.values[0], actor=office, target=owner)
     assert Enrolment.objects.filter(course=course, student=owner).exists()

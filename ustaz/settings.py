@@ -322,6 +322,7 @@ SCHEDULE = [
     ("ustaz.notifications.tasks.digest_send", DIGEST_HOUR),
     ("ustaz.assignments.tasks.due_soon_notify", 9),
     ("ustaz.assignments.tasks.uploads_clean", 3),
+    ("ustaz.notifications.tasks.basis_documents_notify", 8),
 ]
 
 # Jobs queued at every check of the clock (each minute): the testing centre's sweep of attempts past their
@@ -353,6 +354,10 @@ ADMISSION_PAYMENT_SCHEDULE = [
 ]
 # Contract numbers: PREFIX-YEAR-0001.
 ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
+
+# --- The DLT basis (§1.5; docs/decisions/0012-dlt-basis.md) -----------------------------------------------
+# The academic office is told this many days before a student's DLT basis document expires.
+DLT_DOCUMENT_NOTICE_DAYS = envint("USTAZ_DLT_DOCUMENT_NOTICE_DAYS", 30)
 
 # --- Curricula (rules.md, "Study plans"; docs/decisions/0011-curricula.md) ---------------------------
 # Credits of a term and of a study year; a term may differ from its credits by at most the tolerance.

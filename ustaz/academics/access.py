@@ -7,7 +7,7 @@ from django.http import Http404
 
 from ustaz.accounts.models import Role, User
 
-from .models import Course, Enrolment
+from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord
 
 # Roles that oversee every course of the University.
 OVERSEERS = (Role.ACADEMIC_OFFICE, Role.RECTOR, Role.ADMIN)
@@ -76,3 +76,27 @@ def get_course_to_edit_for(user: User, pk: int) -> Course:
     if not can_edit_course_content(user, course):
         raise PermissionDenied
     return course
+
+
+# --- The DLT basis: the office's records and restrictive measures ------------------------------------------
+def can_manage_bases(user: User) -> bool:
+    """The academic office sets students' bases, keeps their documents and switches restrictive measures."""
+    return can_manage_structure(user)
+
+
+def get_record_for_bases(user: User, pk: int) -> StudentRecord:
+    if not can_manage_bases(user):
+        raise PermissionDenied
+    try:
+        return StudentRecord.objects.select_related("student", "programme", "group").get(pk=pk)
+    except StudentRecord.DoesNotExist:
+        raise Http404 from None
+
+
+def get_measure_for(user: User, pk: int) -> RestrictiveMeasure:
+    if not can_manage_bases(user):
+        raise PermissionDenied
+    try:
+        return RestrictiveMeasure.objects.get(pk=pk)
+    except RestrictiveMeasure.DoesNotExist:
+        raise Http404 from None

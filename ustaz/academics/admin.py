@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from ustaz.core.admin import RoleInlineMixin, RoleModelAdmin
 
+from .bases import basis_refusal
 from .models import (
     AcademicYear,
     Course,
@@ -16,6 +19,7 @@ from .models import (
 )
 
 NAME_FIELDS = ["name_kk", "name_ru", "name_en"]
+_ = gettext_lazy
 
 
 @admin.register(Faculty)
@@ -68,10 +72,31 @@ class StudyGroupAdmin(RoleModelAdmin):
     search_fields = ["name"]
 
 
+class StudentRecordForm(forms.ModelForm):
+    """The admin asks the same rule as every other path that sets a basis (ustaz.academics.bases)."""
+
+    class Meta:
+        model = StudentRecord
+        fields = "__all__"  # noqa: DJ007 - the admin's own form, all its fields
+
+    def clean(self):
+        data = super().clean()
+        programme, basis = data.get("programme"), data.get("dlt_basis")
+        if programme is not None and basis:
+            refusal = basis_refusal(basis, programme.level, bolashak_scholar=data.get("bolashak_scholar", False))
+            if refusal:
+                self.add_error("dlt_basis", refusal)
+        group = data.get("group")
+        if group is not None and programme is not None and group.programme_id != programme.pk:
+            self.add_error("group", _("The group belongs to another programme."))
+        return data
+
+
 @admin.register(StudentRecord)
 class StudentRecordAdmin(RoleModelAdmin):
+    form = StudentRecordForm
     list_display = ["student", "programme", "group", "year_of_study", "delivery", "dlt_basis", "funding", "status"]
-    list_filter = ["delivery", "dlt_basis", "funding", "status", "programme"]
+    list_filter = ["delivery", "dlt_basis", "bolashak_scholar", "funding", "status", "programme"]
     search_fields = ["student__last_name", "student__username", "student__iin", "group__name"]
     list_select_related = ["student", "programme", "group"]
     autocomplete_fields = ["student", "group"]

@@ -194,6 +194,11 @@ class StudentRecord(models.Model):
     contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
     country_of_residence = models.CharField(_("country of residence"), max_length=2, default="KZ")
     status = models.CharField(_("status"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.ACTIVE)
+    bolashak_scholar = models.BooleanField(
+        _("holder of the Bolashak scholarship"),
+        default=False,
+        help_text=_("A Bolashak scholar abroad does not study on the exchange programme basis (§1.5)."),
+    )
 
     class Meta:
         verbose_name = _("student record")
@@ -254,3 +259,77 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.course}"
+
+
+def basis_document_upload_to(instance: StudentRecord, filename: str) -> str:
+    from ustaz.core.files import generated_name
+
+    return f"academics/bases/{instance.pk}/{generated_name(filename)}"
+
+
+class BasisDocument(models.Model):
+    """The supporting document of a student's DLT basis (rules.md, "Admission documents by DLT basis"),
+    with its expiry: the office is told before it expires, once per document."""
+
+    record = models.OneToOneField(
+        StudentRecord, verbose_name=_("student record"), on_delete=models.CASCADE, related_name="basis_document"
+    )
+    file = models.FileField(upload_to=basis_document_upload_to, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the office has been told of the coming expiry; a new document or date clears it.
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("document of the DLT basis")
+        verbose_name_plural = _("documents of the DLT basis")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RestrictiveMeasure(models.Model):
+    """Restrictive measures (§1.5: quarantine, emergencies) switched on by the office for a period and for
+    some groups, programmes or faculties. While in force the students covered study on the "restrictive
+    measures" basis; their own basis stays on their record and is theirs again when the period ends."""
+
+    reason = models.CharField(_("reason"), max_length=300)
+    order_number = models.CharField(_("order number"), max_length=40)
+    order_date = models.DateField(_("order date"))
+    starts_on = models.DateField(_("in force from"))
+    ends_on = models.DateField(_("in force until"), help_text=_("The last day the measures are in force."))
+    groups = models.ManyToManyField(StudyGroup, verbose_name=_("groups"), blank=True, related_name="+")
+    programmes = models.ManyToManyField(Programme, verbose_name=_("programmes"), blank=True, related_name="+")
+    faculties = models.ManyToManyField(Faculty, verbose_name=_("faculties"), blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The last day first ordered, kept when the office ends the measures early (then ends_on is earlier:
+    # the eve of starts_on for measures ended before they began, in force on no day).
+    planned_ends_on = models.DateField(_("planned end"), null=True, blank=True)
+    ended_early_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended early by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("restrictive measure")
+        verbose_name_plural = _("restrictive measures")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_number} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"
+
+    def in_force_on(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on

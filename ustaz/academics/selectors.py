@@ -1,12 +1,25 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from ustaz.accounts.models import Role, User
 
 from . import access
-from .models import Course, Term
+from .models import Course, DltBasis, Programme, RestrictiveMeasure, StudentRecord, Term
 
 
 def current_term() -> Term | None:
@@ -64,3 +77,76 @@ def in_my_courses(user: User, field: str = "course") -> Q:
     if user.has_role(Role.TEACHER):
         condition |= Q(**{f"{field}__teachers": user})
     return condition
+
+
+# --- The DLT basis: own and effective (docs/decisions/0012-dlt-basis.md) -----------------------------------
+def measures_in_force(on: datetime.date | None = None) -> QuerySet[RestrictiveMeasure]:
+    on = on or timezone.localdate()
+    return RestrictiveMeasure.objects.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+def _covering(group_id, programme_id, faculty_id) -> Q:
+    return Q(groups=group_id) | Q(programmes=programme_id) | Q(faculties=faculty_id)
+
+
+def measures_covering(record: StudentRecord) -> QuerySet[RestrictiveMeasure]:
+    """Every restrictive measure, past, present or to come, that covers the student's group, programme or
+    faculty (the basis part of their history)."""
+    faculty_id = Programme.objects.filter(pk=record.programme_id).values_list("department__faculty_id", flat=True)
+    return RestrictiveMeasure.objects.filter(
+        _covering(record.group_id, record.programme_id, faculty_id.first())
+    ).distinct()
+
+
+def with_effective_basis(records: QuerySet[StudentRecord], on: datetime.date | None = None) -> QuerySet:
+    """The records annotated with under_measures (restrictive measures cover them on the day) and
+    effective_basis, in the same query."""
+    covering = measures_in_force(on).filter(
+        _covering(OuterRef("group_id"), OuterRef("programme_id"), OuterRef("programme__department__faculty_id"))
+    )
+    return records.annotate(under_measures=Exists(covering)).annotate(
+        effective_basis=Case(
+            When(under_measures=True, then=Value(DltBasis.RESTRICTIONS)),
+            default=F("dlt_basis"),
+            output_field=CharField(),
+        )
+    )
+
+
+def effective_basis(record: StudentRecord, on: datetime.date | None = None) -> str:
+    """The basis the student studies on that day: "restrictive measures" while measures covering them are
+    in force, their own basis otherwise."""
+    return (
+        with_effective_basis(StudentRecord.objects.filter(pk=record.pk), on)
+        .values_list("effective_basis", flat=True)
+        .first()
+        or record.dlt_basis
+    )
+
+
+def measure_students(measure: RestrictiveMeasure) -> QuerySet[StudentRecord]:
+    """The students the measures cover: of its groups, its programmes, the programmes of its faculties."""
+    return StudentRecord.objects.filter(
+        Q(group__in=measure.groups.values("pk"))
+        | Q(programme__in=measure.programmes.values("pk"))
+        | Q(programme__department__faculty__in=measure.faculties.values("pk"))
+    )
+
+
+def basis_records(group_id: int | None = None) -> QuerySet[StudentRecord]:
+    """The office's list of students with their own basis, today's effective basis and the document."""
+    records = StudentRecord.objects.select_related("student", "group", "programme", "basis_document")
+    if group_id:
+        records = records.filter(group_id=group_id)
+    return with_effective_basis(records).order_by("group__name", "student__last_name", "student__first_name", "pk")
+
+
+def basis_history(record: StudentRecord) -> QuerySet:
+    """The audit events of the student's basis and its document, newest first."""
+    from ustaz.core.models import AuditAction, AuditEvent
+
+    return AuditEvent.objects.filter(
+        target_type=StudentRecord._meta.label_lower,
+        target_id=str(record.pk),
+        action__in=[AuditAction.DLT_BASIS_CHANGED, AuditAction.DLT_BASIS_DOCUMENT],
+    ).select_related("actor")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -16,15 +19,23 @@ from ustaz.accounts import services as accounts_services
 from ustaz.accounts.models import Role, User
 from ustaz.accounts.services import IssuedCredential
 from ustaz.core import imports
-from ustaz.core.models import ImportJob, ImportJobStatus
+from ustaz.core.files import clean_filename
+from ustaz.core.models import AuditAction, ImportJob, ImportJobStatus
+from ustaz.core.services import audit_record
+from ustaz.core.sniff import HEAD_BYTES, IMAGE, PDF, sniff
 
+from .bases import basis_refusal, check_basis
 from .models import (
+    BasisDocument,
     Course,
     Delivery,
     Discipline,
     DltBasis,
     Enrolment,
+    Faculty,
     Funding,
+    Programme,
+    RestrictiveMeasure,
     StudentRecord,
     StudentStatus,
     StudyGroup,
@@ -120,6 +131,7 @@ def students_import(
         progress=check_progress,
     )
     errors = list(prepared.errors)
+    level = group.programme.level
     lookups = {
         "delivery": _choice_lookup(Delivery),
         "dlt_basis": _choice_lookup(DltBasis),
@@ -139,6 +151,10 @@ def students_import(
                 errors.append(
                     (row.line, _("%(column)s: unknown value “%(value)s”.") % {"column": column, "value": given})
                 )
+        if "dlt_basis" in record:
+            refusal = basis_refusal(record["dlt_basis"], level)
+            if refusal:
+                errors.append((row.line, f"dlt_basis: {refusal}"))
         year = row.cells.get("year_of_study", "").strip() or "1"
         # isdecimal() alone lets "²" through, which int() refuses.
         if not (year.isascii() and year.isdecimal()) or not 1 <= int(year) <= 7:
@@ -204,3 +220,176 @@ def students_import_job_run(job: ImportJob) -> None:
     accounts_services.issued_job_done(
         job, result.issued, summary={"count": len(result.issued), "enrolled_in": result.enrolled_in}
     )
+
+
+# --- The DLT basis (§1.5; docs/decisions/0012-dlt-basis.md) ---------------------------------------------
+BASIS_DOCUMENT_MAX_MB = 20
+
+
+@transaction.atomic
+def student_basis_set(
+    *,
+    record: StudentRecord,
+    basis: str,
+    bolashak_scholar: bool,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> StudentRecord:
+    """Set a student's own basis (and the Bolashak flag), checked against their programme's level."""
+    record = StudentRecord.objects.select_for_update().select_related("programme").get(pk=record.pk)
+    check_basis(basis, record.programme.level, bolashak_scholar=bolashak_scholar)
+    old = {"dlt_basis": record.dlt_basis, "bolashak_scholar": record.bolashak_scholar}
+    new = {"dlt_basis": basis, "bolashak_scholar": bolashak_scholar}
+    if old == new:
+        return record
+    record.dlt_basis, record.bolashak_scholar = basis, bolashak_scholar
+    record.save(update_fields=["dlt_basis", "bolashak_scholar"])
+    audit_record(
+        action=AuditAction.DLT_BASIS_CHANGED,
+        actor=by,
+        target=record,
+        details={"old": old, "new": new},
+        request=request,
+    )
+    return record
+
+
+@transaction.atomic
+def basis_document_save(
+    *,
+    record: StudentRecord,
+    upload: UploadedFile | None,
+    expires_on: datetime.date | None,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> BasisDocument:
+    """Keep the basis's supporting document (a PDF or a scan, checked by its content) and its expiry. A new
+    file or a new date is a new document: the office is told again before it expires."""
+    document = BasisDocument.objects.select_for_update().filter(record=record).first()
+    if upload is None and document is None:
+        raise ValidationError(_("Choose the document's file."))
+    if upload is not None:
+        if upload.size > BASIS_DOCUMENT_MAX_MB * 1024 * 1024:
+            raise ValidationError(_("A document is at most %(limit)d MB.") % {"limit": BASIS_DOCUMENT_MAX_MB})
+        found = sniff(upload.read(HEAD_BYTES))
+        upload.seek(0)
+        if found is None or found.category not in (PDF, IMAGE):
+            raise ValidationError(_("“%(name)s” is not a PDF or a scan (JPEG, PNG, TIFF).") % {"name": upload.name})
+        old_file = document.file.name if document is not None else ""
+        document = document or BasisDocument(record=record)
+        document.name = clean_filename(upload.name, fallback=f"document.{found.extension}")
+        document.content_type = found.content_type
+        document.size = upload.size
+        document.file.save(f"document.{found.extension}", upload, save=False)  # stored under a generated name
+        if old_file:
+            storage = document.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    elif document.expires_on == expires_on:
+        return document
+    document.expires_on = expires_on
+    document.expiry_notice_sent_at = None
+    document.uploaded_by = by if by is not None and by.is_authenticated else None
+    document.save()
+    audit_record(
+        action=AuditAction.DLT_BASIS_DOCUMENT,
+        actor=by,
+        target=record,
+        details={
+            "name": document.name,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+            "new_file": upload is not None,
+        },
+        request=request,
+    )
+    return document
+
+
+def _measure_details(measure: RestrictiveMeasure) -> dict:
+    return {
+        "order_number": measure.order_number,
+        "order_date": measure.order_date.isoformat(),
+        "starts_on": measure.starts_on.isoformat(),
+        "ends_on": measure.ends_on.isoformat(),
+        "reason": measure.reason,
+        "groups": sorted(g.name for g in measure.groups.all()),
+        "programmes": sorted(p.code for p in measure.programmes.all()),
+        "faculties": sorted(f.code for f in measure.faculties.all()),
+    }
+
+
+@transaction.atomic
+def restrictive_measure_create(
+    *,
+    reason: str,
+    order_number: str,
+    order_date: datetime.date,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    groups: Iterable[StudyGroup] = (),
+    programmes: Iterable[Programme] = (),
+    faculties: Iterable[Faculty] = (),
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> RestrictiveMeasure:
+    """Switch the "restrictive measures" basis on for the students of the groups, programmes and faculties,
+    from starts_on to ends_on inclusive (the effective basis is read from these dates: nothing to switch
+    off at the end)."""
+    groups, programmes, faculties = list(groups), list(programmes), list(faculties)
+    if not (groups or programmes or faculties):
+        raise ValidationError(_("Choose the groups, programmes or faculties the measures cover."))
+    if ends_on < starts_on:
+        raise ValidationError(_("The measures cannot end before they start."))
+    if not reason.strip() or not order_number.strip():
+        raise ValidationError(_("Give the reason and the order's number."))
+    measure = RestrictiveMeasure.objects.create(
+        reason=reason.strip()[:300],
+        order_number=order_number.strip()[:40],
+        order_date=order_date,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        planned_ends_on=ends_on,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    measure.groups.set(groups)
+    measure.programmes.set(programmes)
+    measure.faculties.set(faculties)
+    audit_record(
+        action=AuditAction.RESTRICTIVE_MEASURE_CREATED,
+        actor=by,
+        target=measure,
+        details=_measure_details(measure),
+        request=request,
+    )
+    return measure
+
+
+@transaction.atomic
+def restrictive_measure_end(
+    *,
+    measure: RestrictiveMeasure,
+    by: User | None,
+    last_day: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> RestrictiveMeasure:
+    """End the measures early: last_day (by default yesterday, so that the students' own basis is theirs
+    again today) becomes their last day in force."""
+    measure = RestrictiveMeasure.objects.select_for_update().get(pk=measure.pk)
+    today = timezone.localdate()
+    last_day = last_day or today - datetime.timedelta(days=1)
+    if measure.ends_on < today:
+        raise ValidationError(_("These measures have already ended."))
+    if last_day > measure.ends_on or last_day < today - datetime.timedelta(days=1):
+        raise ValidationError(_("The measures end early on a day from yesterday to their planned end."))
+    old_end = measure.ends_on
+    # Measures ended before they start are in force on no day: their last day is the eve of the first.
+    measure.ends_on = max(last_day, measure.starts_on - datetime.timedelta(days=1))
+    measure.ended_early_by = by if by is not None and by.is_authenticated else None
+    measure.save(update_fields=["ends_on", "ended_early_by"])
+    audit_record(
+        action=AuditAction.RESTRICTIVE_MEASURE_ENDED,
+        actor=by,
+        target=measure,
+        details={"old_ends_on": old_end.isoformat(), "ends_on": measure.ends_on.isoformat()},
+        request=request,
+    )
+    return measure

@@ -7,4 +7,11 @@ urlpatterns = [
     path("office/courses/new/", views.course_create, name="course_create"),
     path("office/courses/<int:pk>/enrol/", views.course_enrol, name="course_enrol"),
     path("office/students/import/", views.students_import, name="students_import"),
+    path("office/bases/", views.bases, name="bases"),
+    path("office/students/<int:pk>/basis/", views.student_basis, name="student_basis"),
+    path("office/students/<int:pk>/basis/document/", views.basis_document, name="basis_document"),
+    path("office/measures/", views.measures, name="measures"),
+    path("office/measures/new/", views.measure_create, name="measure_create"),
+    path("office/measures/<int:pk>/", views.measure, name="measure"),
+    path("office/measures/<int:pk>/end/", views.measure_end, name="measure_end"),
 ]

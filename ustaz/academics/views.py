@@ -2,17 +2,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ustaz.accounts import services as accounts_services
 from ustaz.core import imports, tables
+from ustaz.core.files import serve_private_file
 
 from . import access, selectors, services
-from .forms import CourseCreateForm, EnrolGroupForm, StudentImportForm
+from .forms import (
+    BasisDocumentForm,
+    CourseCreateForm,
+    EnrolGroupForm,
+    RestrictiveMeasureForm,
+    StudentBasisForm,
+    StudentImportForm,
+)
+from .models import BasisDocument, RestrictiveMeasure, StudyGroup
 
 
 @login_required
@@ -128,3 +140,161 @@ def students_import(request: HttpRequest) -> HttpResponse:
         },
         status=400 if errors or form.errors else 200,
     )
+
+
+# --- The DLT basis: students' bases, their documents, restrictive measures ---------------------------------
+BASES_PER_PAGE = 100
+
+
+@login_required
+def bases(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_bases(request.user):
+        raise PermissionDenied
+    group_id = request.GET.get("group", "")
+    group_id = int(group_id) if group_id.isascii() and group_id.isdecimal() and len(group_id) < 10 else None
+    page = Paginator(selectors.basis_records(group_id), BASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "academics/bases.html",
+        {
+            "page": page,
+            "groups": StudyGroup.objects.order_by("name").only("pk", "name"),
+            "group_id": group_id,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def student_basis(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_record_for_bases(request.user, pk)
+    document = BasisDocument.objects.filter(record=record).first()
+    basis_form = StudentBasisForm(
+        request.POST if request.POST.get("action") == "basis" else None,
+        level=record.programme.level,
+        initial={"dlt_basis": record.dlt_basis, "bolashak_scholar": record.bolashak_scholar},
+    )
+    document_form = BasisDocumentForm(
+        request.POST if request.POST.get("action") == "document" else None,
+        request.FILES or None,
+        initial={"expires_on": document.expires_on if document else None},
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "basis" and basis_form.is_valid():
+                services.student_basis_set(
+                    record=record,
+                    basis=basis_form.cleaned_data["dlt_basis"],
+                    bolashak_scholar=basis_form.cleaned_data["bolashak_scholar"],
+                    by=request.user,
+                    request=request,
+                )
+                messages.success(request, _("The DLT basis is saved."))
+                return redirect("academics:student_basis", pk=record.pk)
+            if request.POST.get("action") == "document" and document_form.is_valid():
+                services.basis_document_save(
+                    record=record,
+                    upload=document_form.cleaned_data["file"],
+                    expires_on=document_form.cleaned_data["expires_on"],
+                    by=request.user,
+                    request=request,
+                )
+                messages.success(request, _("The document is saved."))
+                return redirect("academics:student_basis", pk=record.pk)
+        except ValidationError as exc:
+            form = basis_form if request.POST.get("action") == "basis" else document_form
+            for message in exc.messages:
+                form.add_error(None, message)
+        status = 400
+    return render(
+        request,
+        "academics/student_basis.html",
+        {
+            "record": record,
+            "document": document,
+            "basis_form": basis_form,
+            "document_form": document_form,
+            "effective_basis": selectors.effective_basis(record),
+            "measures": selectors.measures_covering(record).order_by("-starts_on"),
+            "history": selectors.basis_history(record)[:50],
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def basis_document(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_record_for_bases(request.user, pk)
+    document = BasisDocument.objects.filter(record=record).first()
+    if document is None:
+        raise Http404
+    return serve_private_file(
+        document.file,
+        filename=document.name,
+        content_type=document.content_type,
+        inline=request.GET.get("inline") == "1",
+        request=request,
+    )
+
+
+@login_required
+def measures(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_bases(request.user):
+        raise PermissionDenied
+    page = Paginator(RestrictiveMeasure.objects.prefetch_related("groups", "programmes", "faculties"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "academics/measures.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def measure_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_bases(request.user):
+        raise PermissionDenied
+    form = RestrictiveMeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.restrictive_measure_create(**form.cleaned_data, by=request.user, request=request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The restrictive measures are recorded."))
+            return redirect("academics:measure", pk=measure.pk)
+    return render(request, "academics/measure_create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def measure(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = access.get_measure_for(request.user, pk)
+    records = selectors.with_effective_basis(
+        selectors.measure_students(measure).select_related("student", "group")
+    ).order_by("group__name", "student__last_name", "student__first_name", "pk")
+    page = Paginator(records, BASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "academics/measure.html",
+        {
+            "measure": measure,
+            "page": page,
+            "groups": measure.groups.all(),
+            "programmes": measure.programmes.all(),
+            "faculties": measure.faculties.all(),
+            "today": timezone.localdate(),
+            "can_end": measure.ends_on >= timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_end(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = access.get_measure_for(request.user, pk)
+    try:
+        services.restrictive_measure_end(measure=measure, by=request.user, request=request)
+    except ValidationError as exc:
+        return render(request, "core/bad_request.html", {"message": " ".join(exc.messages)}, status=400)
+    messages.success(request, _("The restrictive measures are ended: the students' own basis applies from today."))
+    return redirect("academics:measure", pk=measure.pk)

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ustaz.academics.bases import check_basis
 from ustaz.academics.models import Delivery, StudentRecord, StudyGroup
 from ustaz.accounts import access as accounts_access
 from ustaz.accounts.models import Role, User
@@ -50,6 +51,7 @@ def enrol(
         raise ValidationError(_("This account holds roles only an administrator manages: an administrator enrols it."))
     if StudentRecord.objects.filter(student=user).exists():
         raise ValidationError(_("This person is already a student."))
+    check_basis(application.basis, group.programme.level)
     if application.iin and User.objects.filter(iin=application.iin).exclude(pk=user.pk).exists():
         raise ValidationError(_("A person with this IIN already has an account."))
     StudentRecord.objects.create(

@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     CURRICULUM_APPROVED = "curricula.approved", _("Curriculum approved")
     CURRICULUM_VERSION_MADE = "curricula.version", _("New version of a curriculum drafted")
     CURRICULUM_IMPORTED = "curricula.imported", _("Curriculum imported")
+    DLT_BASIS_CHANGED = "academics.basis_changed", _("Student's DLT basis changed")
+    DLT_BASIS_DOCUMENT = "academics.basis_document", _("Document of a student's DLT basis saved")
+    RESTRICTIVE_MEASURE_CREATED = "academics.measure_created", _("Restrictive measures switched on")
+    RESTRICTIVE_MEASURE_ENDED = "academics.measure_ended", _("Restrictive measures ended early")
 
 
 class AuditEvent(models.Model):

@@ -77,3 +77,11 @@ def digest_send() -> int:
             message = _message(user, subject, "notifications/email/digest.txt", {"items": items})
         batch.append((message, group))
     return _send(batch)
+
+
+@task()
+def basis_documents_notify() -> int:
+    """The daily job: the academic office is told of DLT basis documents about to expire."""
+    from .basis_documents import basis_documents_notify
+
+    return basis_documents_notify()

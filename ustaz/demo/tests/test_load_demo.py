@@ -1,9 +1,13 @@
 import datetime
 
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils.timezone import localdate
 
-from ustaz.academics.models import Course, Delivery, StudentRecord
+from ustaz.academics import selectors as academics_selectors
+from ustaz.academics.bases import basis_refusal
+from ustaz.academics.models import BasisDocument, Course, Delivery, DltBasis, RestrictiveMeasure, StudentRecord
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction, AuditEvent
 from ustaz.demo.management.commands.load_demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -18,9 +22,25 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     call_command("load_demo")
     counts = (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count())
     counts += (Curriculum.objects.count(), CurriculumLine.objects.count())
+    counts += (RestrictiveMeasure.objects.count(), BasisDocument.objects.count())
     call_command("load_demo")  # a second run changes nothing
     again = (User.objects.count(), Course.objects.count(), Material.objects.count(), Grade.objects.count())
-    assert again + (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts
+    again += (Curriculum.objects.count(), CurriculumLine.objects.count())
+    assert again + (RestrictiveMeasure.objects.count(), BasisDocument.objects.count()) == counts
+
+    # §1.5: every demo basis fits its programme's level; demo-student's group had a quarantine last spring,
+    # ended now; a student with a disability has a certificate expiring within the notice window.
+    for basis, level in StudentRecord.objects.values_list("dlt_basis", "programme__level").distinct():
+        assert basis_refusal(basis, level) is None, (basis, level)
+    record = StudentRecord.objects.get(student__username="demo-student")
+    [quarantine] = academics_selectors.measures_covering(record)
+    today = localdate()
+    assert quarantine.order_number and quarantine.ends_on < today and quarantine.starts_on.month == 3
+    assert academics_selectors.effective_basis(record, quarantine.starts_on) == DltBasis.RESTRICTIONS
+    assert academics_selectors.effective_basis(record) == record.dlt_basis
+    [certificate] = BasisDocument.objects.select_related("record")
+    assert certificate.record.dlt_basis == DltBasis.SPECIAL_NEEDS
+    assert today < certificate.expires_on <= today + datetime.timedelta(days=settings.DLT_DOCUMENT_NOTICE_DAYS)
 
     assert StudentRecord.objects.count() == 600
     assert User.objects.filter(User.role_filter("teacher")).count() == 30
@@ -132,7 +152,7 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     # An installation loaded before curricula existed gets them on the next run, and only once.
     Curriculum.objects.all().delete()
     call_command("load_demo")
-    assert (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts[-2:]
+    assert (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts[4:6]
 
     for login, role in DEMO_LOGINS.items():
         client = Client()

@@ -16,8 +16,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
+from ustaz.academics import services as academics_services
+from ustaz.academics.bases import basis_refusal
 from ustaz.academics.models import (
     AcademicYear,
+    BasisDocument,
     Course,
     Delivery,
     Department,
@@ -27,6 +30,7 @@ from ustaz.academics.models import (
     Faculty,
     Funding,
     Programme,
+    RestrictiveMeasure,
     StudentRecord,
     StudyGroup,
     Term,
@@ -94,6 +98,7 @@ class Command(BaseCommand):
         if User.objects.filter(username="demo-student").exists():
             with transaction.atomic():
                 added = self.add_curricula()
+                self.add_dlt_basis()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -106,6 +111,7 @@ class Command(BaseCommand):
             self.serial = 0
             self.load()
             self.add_curricula()
+            self.add_dlt_basis()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
@@ -305,7 +311,8 @@ class Command(BaseCommand):
                 groups_by_key[(programme.code, year_of_study)] = group
                 for n in range(STUDENTS_PER_GROUP):
                     is_demo = dept_code == "INS" and year_of_study == 2 and n == 0
-                    basis = DltBasis.HIGHER_BLENDED if is_demo else rng.choice(bases)
+                    fitting = [b for b in bases if basis_refusal(b, programme.level) is None]
+                    basis = DltBasis.HIGHER_BLENDED if is_demo else rng.choice(fitting)
                     abroad = basis in (
                         DltBasis.EXCHANGE,
                         DltBasis.ACADEMIC_MOBILITY,
@@ -887,6 +894,40 @@ class Command(BaseCommand):
         chat_services.message_post(
             room=direct, author=teacher, body="Ерлан, өткен аптадағы орындауың жақсы болды. Темпті сақта."
         )
+
+    def add_dlt_basis(self) -> None:
+        """§1.5 in the demo: demo-student's group studied under restrictive measures last spring (a quarantine,
+        with its order), and a student with a disability has a certificate that expires within the notice
+        window. Each is made once: a second run finds them."""
+        office = User.objects.get(username="demo-office")
+        today = timezone.localdate()
+        if not RestrictiveMeasure.objects.filter(order_number="112-Н").exists():
+            start = academic_year_start(today)
+            group = StudentRecord.objects.select_related("group").get(student__username="demo-student").group
+            academics_services.restrictive_measure_create(
+                reason="Тұмау мен ЖРВИ бойынша карантин (бас мемлекеттік санитарлық дәрігердің қаулысы)",
+                order_number="112-Н",
+                order_date=datetime.date(start, 3, 13),
+                starts_on=datetime.date(start, 3, 16),
+                ends_on=datetime.date(start, 4, 4),
+                groups=[group],
+                by=office,
+            )
+        if not BasisDocument.objects.exists():
+            record = (
+                StudentRecord.objects.filter(dlt_basis=DltBasis.SPECIAL_NEEDS)
+                .exclude(student__username="demo-student")
+                .order_by("pk")
+                .first()
+            )
+            if record is not None:
+                pdf = syllabus_pdf("Мүгедектік туралы анықтама", "II топ", 0, ["Қайта куәландыру мерзімі"])
+                academics_services.basis_document_save(
+                    record=record,
+                    upload=SimpleUploadedFile("мүгедектік-анықтамасы.pdf", pdf, content_type="application/pdf"),
+                    expires_on=today + datetime.timedelta(days=20),
+                    by=office,
+                )
 
     def add_curricula(self) -> int:
         """An approved curriculum for each demo programme and year of admission of its groups (the shared plan
