@@ -9,11 +9,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from testkit.factories import ProgrammeFactory, UserFactory
+from testkit.races import in_thread, writers_queue_as_in_production
 from ustaz.admissions.models import Application, Campaign, Contract, Offer, Payment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,7 +40,7 @@ def _contract(office):
     )
 
 
-def test_two_identical_statements_at_once_record_each_payment_once(office):
+def test_two_identical_statements_at_once_record_each_payment_once(office, tmp_path):
     contract = _contract(office)
     lines = [f"2026-09-{day:02d};{contract.number};100;PP-{day}" for day in range(1, 21)]
     content = ("date;contract;amount;reference\n" + "\n".join(lines) + "\n").encode()
@@ -62,14 +63,16 @@ def test_two_identical_statements_at_once_record_each_payment_once(office):
         except BaseException as error:  # reported below, not lost in the thread
             failures.append(error)
         finally:
-            connection.close()
+            connections.close_all()
 
-    threads = [threading.Thread(target=upload, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with writers_queue_as_in_production(tmp_path):
+        threads = [threading.Thread(target=upload, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        payments = in_thread(Payment.objects.count)
     assert failures == []
     assert [chain for chain, _said in answers] == [[(reverse("admissions:contracts"), 302)]] * 2
-    assert Payment.objects.count() == 20
+    assert payments == 20
     assert sorted(message for _chain, said in answers for message in said) == MESSAGES
