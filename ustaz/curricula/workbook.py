@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ustaz.academics.models import Discipline
+from ustaz.core.tables import xlsx_append
 
 from .models import (
     AttestationForm,
@@ -131,7 +132,9 @@ def curriculum_xlsx(curriculum: Curriculum) -> bytes:
     sheet.title = "curriculum"
     sheet.append(COLUMNS)
     for row in curriculum_rows(curriculum):
-        sheet.append([safe_cell(value) for value in row])
+        # Formulas escaped so that the import gives the text back; control characters dropped by the shared
+        # writer (openpyxl refuses them with an exception).
+        xlsx_append(sheet, [safe_cell(value) for value in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

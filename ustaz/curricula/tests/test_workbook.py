@@ -204,3 +204,13 @@ def test_the_new_line_form_ignores_a_term_that_is_no_number(office, as_user):
     curriculum = make_valid(actor=office)
     response = as_user(office).get(f"/curricula/{curriculum.pk}/lines/new/?term=²")
     assert response.status_code == 200
+
+
+def test_a_name_with_a_control_character_is_exported_without_it(office):
+    curriculum = make_valid(actor=office)
+    services.group_save(
+        curriculum=curriculum,
+        data=services.GroupData(code="E9", term=1, cycle=Cycle.GENERAL, credits_to_choose=5, name_kk="Таңдау\x07"),
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.curriculum_xlsx(curriculum))).worksheets[0]
+    assert "Таңдау" in {cell.value for row in sheet.iter_rows() for cell in row}
