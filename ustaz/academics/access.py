@@ -7,7 +7,7 @@ from django.http import Http404
 
 from ustaz.accounts.models import Role, User
 
-from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord
+from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord, StudyGroup
 
 # Roles that oversee every course of the University.
 OVERSEERS = (Role.ACADEMIC_OFFICE, Role.RECTOR, Role.ADMIN)
@@ -16,6 +16,15 @@ STRUCTURE_MANAGERS = (Role.ACADEMIC_OFFICE, Role.ADMIN)
 
 def can_manage_structure(user: User) -> bool:
     return user.is_authenticated and user.has_role(*STRUCTURE_MANAGERS)
+
+
+def is_advisor_of(user: User, record: StudentRecord) -> bool:
+    """Whether the user is the adviser of the student's group (no query when record.group is loaded)."""
+    if not user.is_authenticated or not user.has_role(Role.TEACHER):
+        return False
+    if StudentRecord.group.is_cached(record):
+        return record.group.advisor_id == user.pk
+    return StudyGroup.objects.filter(pk=record.group_id, advisor_id=user.pk).exists()
 
 
 def can_oversee_courses(user: User) -> bool:

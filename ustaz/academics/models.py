@@ -129,6 +129,16 @@ class StudyGroup(models.Model):
         choices=InstructionLanguage.choices,
         default=InstructionLanguage.KAZAKH,
     )
+    # The group's adviser (эдвайзер): a teacher who approves its students' individual study plans and
+    # reads their files.
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adviser"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="advised_groups",
+    )
 
     class Meta:
         verbose_name = _("study group")
