@@ -195,6 +195,7 @@ KWARGS = {
     "quizzes:option_media": lambda u: {"attempt_pk": u.attempt.pk, "position": 0, "option": 0},
     "quizzes:event": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:submit": lambda u: {"attempt_pk": u.attempt.pk},
+    "quizzes:take_over": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:review": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:essay_grade": lambda u: {"attempt_pk": u.attempt.pk, "position": u.essay_position},
     "admissions:verify": lambda u: {"token": _verify_token(u)},
@@ -623,6 +624,8 @@ EXPECTED: dict[str, Expect] = {
     "quizzes:save": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     "quizzes:event": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     "quizzes:submit": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
+    # Only the attempt's student takes it over (here it is submitted: refused with a message, a redirect).
+    "quizzes:take_over": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     # The drawn questions carry no media: the media addresses answer 404, to everybody.
     "quizzes:media": page(persons(NOT_FOUND)),
     "quizzes:option_media": page(persons(NOT_FOUND)),
