@@ -146,13 +146,6 @@ def can_list_students(user: User) -> bool:
     return can_read_every_file(user)
 
 
-def is_advisor(user: User) -> bool:
-    """A teacher who advises at least one group (a query)."""
-    return (
-        user.is_authenticated and user.has_role(Role.TEACHER) and StudyGroup.objects.filter(advisor_id=user.pk).exists()
-    )
-
-
 def can_set_advisors(user: User) -> bool:
     return can_manage_structure(user)
 

@@ -1,5 +1,6 @@
-"""The student's file (issue 22, item 6; docs/decisions/0016-student-file.md): who opens it, what each reader
-sees of it, its sections' content against the gradebook and admission, and its queries."""
+"""The student's file (issue 22, item 6; docs/decisions/0016-student-file.md) across the areas whose sections
+make it: who opens it, what each reader sees of it, its sections' content against the gradebook and admission,
+and its queries."""
 
 from __future__ import annotations
 
