@@ -298,9 +298,9 @@ def university(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        from django.core.cache import cache
+        from testkit import caches
 
-        cache.clear()
+        caches.clear()
         uni = build()
         yield uni
         transaction.set_rollback(True)

@@ -177,13 +177,22 @@ REDIS_URL = env("USTAZ_REDIS_URL")
 # meanwhile); past it the layer drops them. A chat connection then refills the gap from the database on the
 # next event (decision 0006), but a full burst of a busy room must fit.
 CHANNEL_CAPACITY = envint("USTAZ_CHANNEL_CAPACITY", 1000)
+# Every key this installation keeps in Redis starts with it: two installations (or two test runs) may share
+# one Redis server and database.
+REDIS_PREFIX = env("USTAZ_REDIS_PREFIX", "ustaz")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
     SESSION_ENGINE = "ustaz.core.session_backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY, "prefix": f"{REDIS_PREFIX}:asgi"},
         }
     }
 else:
