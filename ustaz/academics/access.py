@@ -7,7 +7,7 @@ from django.http import Http404
 
 from ustaz.accounts.models import Role, User
 
-from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord, StudyGroup
+from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord, StudentStatus, StudyGroup
 
 # Roles that oversee every course of the University.
 OVERSEERS = (Role.ACADEMIC_OFFICE, Role.RECTOR, Role.ADMIN)
@@ -31,9 +31,30 @@ def can_oversee_courses(user: User) -> bool:
     return user.is_authenticated and user.has_role(*OVERSEERS)
 
 
+def student_status(user: User) -> str | None:
+    """The status of the person's student record (None without one), read once per request's user."""
+    if not user.is_authenticated or not user.has_role(Role.STUDENT):
+        return None
+    cached = getattr(user, "_ustaz_student_status", False)
+    if cached is False:
+        cached = StudentRecord.objects.filter(student_id=user.pk).values_list("status", flat=True).first()
+        user._ustaz_student_status = cached
+    return cached
+
+
+def takes_part(user: User) -> bool:
+    """Whether a student takes part in their courses: only while studying (docs/decisions/0014). A student on
+    academic leave, expelled or graduated keeps their enrolments (their grades stay) but no longer takes part:
+    the courses, their materials, assignments, tests, live classes, chats and forums are closed to them, and
+    their notices stop. A person with the student role and no record (not yet imported) is not held back."""
+    status = student_status(user)
+    return status is None or status == StudentStatus.ACTIVE
+
+
 def _with_relation(user: User, course: Course) -> Course:
     """Mark the user's relation to the course: is_teacher and is_enrolled (a query each, only for the roles
-    that can have that relation: simple lookups are cheaper than annotating the course query)."""
+    that can have that relation: simple lookups are cheaper than annotating the course query). is_enrolled
+    holds only for a student who takes part (studying, not on leave, expelled or graduated)."""
     course.is_teacher = (
         user.has_role(Role.TEACHER)
         and Course.teachers.through.objects.filter(course_id=course.pk, user_id=user.pk).exists()
@@ -41,6 +62,7 @@ def _with_relation(user: User, course: Course) -> Course:
     course.is_enrolled = (
         not course.is_teacher
         and user.has_role(Role.STUDENT)
+        and takes_part(user)
         and Enrolment.objects.filter(course_id=course.pk, student_id=user.pk).exists()
     )
     return course

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ustaz.accounts.models import Role, User
 
 from . import access
-from .models import Course, DltBasis, Programme, RestrictiveMeasure, StudentRecord, Term
+from .models import Course, DltBasis, Programme, RestrictiveMeasure, StudentRecord, StudentStatus, Term
 
 
 def current_term() -> Term | None:
@@ -52,7 +52,7 @@ def home_courses(user: User, term: Term | None) -> dict[str, QuerySet[Course]]:
         return {}
     base = Course.objects.filter(term=term).select_related("discipline").prefetch_related(_teachers_prefetch())
     result: dict[str, QuerySet[Course]] = {}
-    if user.has_role("student"):
+    if user.has_role("student") and access.takes_part(user):
         result["studying"] = base.filter(enrolments__student=user).order_by("discipline__code")
     if user.has_role("teacher"):
         result["teaching"] = base.filter(teachers=user).order_by("discipline__code")
@@ -72,11 +72,17 @@ def course_teachers(course: Course) -> list[User]:
 def in_my_courses(user: User, field: str = "course") -> Q:
     """A filter for rows whose `field` is a course the person studies in or teaches (none for other roles)."""
     condition = Q(pk__in=[])
-    if user.has_role(Role.STUDENT):
+    if user.has_role(Role.STUDENT) and access.takes_part(user):
         condition |= Q(**{f"{field}__enrolments__student": user})
     if user.has_role(Role.TEACHER):
         condition |= Q(**{f"{field}__teachers": user})
     return condition
+
+
+def taking_part(prefix: str = "") -> Q:
+    """A filter for users (through `prefix`, e.g. "student__") who take part in their courses: students
+    studying, and people with no student record (see access.takes_part). For notices to a course's students."""
+    return Q(**{f"{prefix}student_record__status": StudentStatus.ACTIVE}) | Q(**{f"{prefix}student_record": None})
 
 
 # --- The DLT basis: own and effective (docs/decisions/0012-dlt-basis.md) -----------------------------------

@@ -35,6 +35,9 @@ class AuditAction(models.TextChoices):
     DLT_BASIS_DOCUMENT = "academics.basis_document", _("Document of a student's DLT basis saved")
     RESTRICTIVE_MEASURE_CREATED = "academics.measure_created", _("Restrictive measures switched on")
     RESTRICTIVE_MEASURE_ENDED = "academics.measure_ended", _("Restrictive measures ended early")
+    STATUS_ORDER_ISSUED = "records.order_issued", _("Order on students issued")
+    STATUS_ORDER_APPLIED = "records.order_applied", _("Order on students applied")
+    STUDENT_STATUS_CHANGED = "records.status_changed", _("Student's status or record changed by an order")
 
 
 class AuditEvent(models.Model):

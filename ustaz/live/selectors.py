@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import Role, User
 from ustaz.core.calendar import Event
@@ -112,7 +113,7 @@ def upcoming_for(user: User, start: datetime, end: datetime) -> list[LiveClass]:
     """The classes of the person's courses between two moments: taught, or of their group where enrolled."""
     taught = Q(course__teachers=user) if user.has_role(Role.TEACHER) else Q(pk__in=[])
     enrolled = Q(pk__in=[])
-    if user.has_role(Role.STUDENT):
+    if user.has_role(Role.STUDENT) and academics_access.takes_part(user):
         group_id = user.student_record.group_id if hasattr(user, "student_record") else None
         enrolled = Q(course__enrolments__student=user) & (Q(groups=None) | Q(groups=group_id))
     return list(
