@@ -96,7 +96,7 @@ def _refusal(kind: str, item: OrderItem | ItemData, record: StudentRecord, effec
             "date": formats.date_format(last, "SHORT_DATE_FORMAT"),
         }
     if kind == OrderKind.TRANSFER:
-        programme = item.to_programme or record.programme
+        programme = item.to_programme or (item.to_group.programme if item.to_group else record.programme)
         group = item.to_group or (record.group if not item.to_programme else None)
         if not (item.to_group or item.to_programme or item.to_delivery or item.to_dlt_basis):
             return _("Say what the transfer of %(student)s changes.") % who
@@ -113,7 +113,7 @@ def _refusal(kind: str, item: OrderItem | ItemData, record: StudentRecord, effec
             return _("Choose the delivery technology.")
         basis = item.to_dlt_basis or record.dlt_basis
         refusal = basis_refusal(basis, programme.level, bolashak_scholar=record.bolashak_scholar)
-        if refusal and (item.to_dlt_basis or item.to_programme):
+        if refusal and (item.to_dlt_basis or programme.pk != record.programme_id):
             return f"{_name(record)}: {refusal}"
     if kind == OrderKind.REINSTATEMENT:
         if item.to_group is None:
@@ -252,7 +252,7 @@ def order_issue(*, order: Order, number: str, by: User, request=None, today: dat
         },
     )
     if order.effective_on <= (today or timezone.localdate()):
-        order_apply(order=order, by=by, request=request)
+        order_apply(order=order, by=by, request=request, today=today)
     return order
 
 
@@ -350,11 +350,11 @@ def _apply_item(order: Order, item: OrderItem, by: User | None, request) -> bool
     return True
 
 
-def order_apply(*, order: Order, by: User | None = None, request=None) -> int:
+def order_apply(*, order: Order, by: User | None = None, request=None, today: datetime.date | None = None) -> int:
     """Apply an issued order whose date has come, each student in their own transaction (one refused student
     does not hold the others back); returns how many students changed. Idempotent."""
     applied = 0
-    if order.effective_on > timezone.localdate():
+    if order.effective_on > (today or timezone.localdate()):
         return applied  # the daily job applies it on its date
     for item_pk in list(order.items.filter(applied_at__isnull=True, refusal="").values_list("pk", flat=True)):
         with transaction.atomic():
@@ -386,7 +386,7 @@ def orders_apply_due(today: datetime.date | None = None) -> int:
     for order in Order.objects.filter(status=OrderStatus.ISSUED, effective_on__lte=today).order_by(
         "effective_on", "pk"
     ):
-        changed += order_apply(order=order)
+        changed += order_apply(order=order, today=today)
     return changed
 
 
