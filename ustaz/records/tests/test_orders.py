@@ -22,9 +22,7 @@ def refresh(record):
 
 
 def test_leave_and_return_change_the_status_and_keep_the_history(record, office):
-    leave = order_of(
-        OrderKind.LEAVE, [record], by=office, leave_reason=LeaveReason.HEALTH, leave_until=days(200)
-    )
+    leave = order_of(OrderKind.LEAVE, [record], by=office, leave_reason=LeaveReason.HEALTH, leave_until=days(200))
     assert leave.status == OrderStatus.APPLIED
     assert refresh(record).status == StudentStatus.ACADEMIC_LEAVE
     back = order_of(OrderKind.RETURN, [record], by=office)
@@ -84,9 +82,7 @@ def test_transfer_between_groups_programmes_technologies_and_bases(record, offic
 
 def test_a_transfer_refuses_a_group_of_another_programme_and_a_basis_of_another_level(record, office):
     with pytest.raises(ValidationError, match="is not of the programme"):
-        order_of(
-            OrderKind.TRANSFER, [record], by=office, to_programme=ProgrammeFactory(), to_group=StudyGroupFactory()
-        )
+        order_of(OrderKind.TRANSFER, [record], by=office, to_programme=ProgrammeFactory(), to_group=StudyGroupFactory())
     vocational = ProgrammeFactory(level=Level.VOCATIONAL)
     with pytest.raises(ValidationError, match="does not apply at the level"):
         order_of(OrderKind.TRANSFER, [record], by=office, to_group=StudyGroupFactory(programme=vocational))
@@ -115,7 +111,11 @@ def test_validity_of_leave_return_and_reinstatement(record, office, settings):
 
 def test_a_future_order_waits_for_the_daily_job_and_applying_again_changes_nothing(record, office, settings):
     order = order_of(
-        OrderKind.LEAVE, [record], by=office, effective_on=days(10), leave_reason=LeaveReason.OTHER,
+        OrderKind.LEAVE,
+        [record],
+        by=office,
+        effective_on=days(10),
+        leave_reason=LeaveReason.OTHER,
         leave_until=days(100),
     )
     assert order.status == OrderStatus.ISSUED
@@ -138,11 +138,21 @@ def test_a_future_order_waits_for_the_daily_job_and_applying_again_changes_nothi
 
 def test_status_on_any_date_comes_from_the_history(record, office):
     order_of(
-        OrderKind.EXPULSION, [record], by=office, order_date=days(-300), effective_on=days(-300),
+        OrderKind.EXPULSION,
+        [record],
+        by=office,
+        order_date=days(-300),
+        effective_on=days(-300),
         expulsion_reason=ExpulsionReason.ACADEMIC_DEBT,
     )
-    order_of(OrderKind.REINSTATEMENT, [record], by=office, order_date=days(-100), effective_on=days(-100),
-             to_group=record.group)
+    order_of(
+        OrderKind.REINSTATEMENT,
+        [record],
+        by=office,
+        order_date=days(-100),
+        effective_on=days(-100),
+        to_group=record.group,
+    )
     assert selectors.status_on(record, days(-301)) == StudentStatus.ACTIVE
     assert selectors.status_on(record, days(-300)) == StudentStatus.EXPELLED
     assert selectors.status_on(record, days(-101)) == StudentStatus.EXPELLED
@@ -150,8 +160,14 @@ def test_status_on_any_date_comes_from_the_history(record, office):
     assert selectors.status_on(record, days(0)) == StudentStatus.ACTIVE
     # An order cannot take effect before the student's last change.
     with pytest.raises(ValidationError, match="cannot take effect before"):
-        order_of(OrderKind.EXPULSION, [record], by=office, order_date=days(-200), effective_on=days(-200),
-                 expulsion_reason=ExpulsionReason.OTHER)
+        order_of(
+            OrderKind.EXPULSION,
+            [record],
+            by=office,
+            order_date=days(-200),
+            effective_on=days(-200),
+            expulsion_reason=ExpulsionReason.OTHER,
+        )
 
 
 def test_status_on_before_enrolment_is_none_and_a_record_without_history_has_its_status(group, office):
@@ -165,14 +181,26 @@ def test_status_on_before_enrolment_is_none_and_a_record_without_history_has_its
 
 
 def test_one_order_waiting_per_student_and_numbers_unique_per_year(record, office):
-    order_of(OrderKind.LEAVE, [record], by=office, effective_on=days(5), leave_reason=LeaveReason.OTHER,
-             leave_until=days(50), number="17")
+    order_of(
+        OrderKind.LEAVE,
+        [record],
+        by=office,
+        effective_on=days(5),
+        leave_reason=LeaveReason.OTHER,
+        leave_until=days(50),
+        number="17",
+    )
     with pytest.raises(ValidationError, match="waiting for its date"):
         order_of(OrderKind.EXPULSION, [record], by=office, expulsion_reason=ExpulsionReason.OTHER)
     other = make_student(record.group)
     draft = services.order_draft(
-        data=OrderData(kind=OrderKind.GRADUATION, order_date=timezone.localdate(), effective_on=days(0),
-                       signed_by="Rector", items=[ItemData(record=other)]),
+        data=OrderData(
+            kind=OrderKind.GRADUATION,
+            order_date=timezone.localdate(),
+            effective_on=days(0),
+            signed_by="Rector",
+            items=[ItemData(record=other)],
+        ),
         by=office,
     )
     with pytest.raises(ValidationError, match="already taken"):
@@ -214,8 +242,13 @@ def test_the_student_is_told_in_their_language(record, office):
 
 def test_a_draft_is_deleted_an_issued_order_is_kept(record, office):
     draft = services.order_draft(
-        data=OrderData(kind=OrderKind.GRADUATION, order_date=days(0), effective_on=days(0), signed_by="R",
-                       items=[ItemData(record=record)]),
+        data=OrderData(
+            kind=OrderKind.GRADUATION,
+            order_date=days(0),
+            effective_on=days(0),
+            signed_by="R",
+            items=[ItemData(record=record)],
+        ),
         by=office,
     )
     services.order_delete(order=draft, by=office)
