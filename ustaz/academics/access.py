@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from ustaz.accounts.models import Role, User
@@ -51,6 +52,13 @@ def takes_part(user: User) -> bool:
     return status is None or status == StudentStatus.ACTIVE
 
 
+def takes_part_q(user: User) -> Q:
+    """takes_part as a condition of a query (no query of its own): true unless the person's student record has
+    a status other than studying. Folded into the query that finds their courses, so pages keep their count."""
+    held_back = StudentRecord.objects.filter(student_id=user.pk).exclude(status=StudentStatus.ACTIVE)
+    return ~Q(Exists(held_back))
+
+
 def _with_relation(user: User, course: Course) -> Course:
     """Mark the user's relation to the course: is_teacher and is_enrolled (a query each, only for the roles
     that can have that relation: simple lookups are cheaper than annotating the course query). is_enrolled
@@ -62,8 +70,7 @@ def _with_relation(user: User, course: Course) -> Course:
     course.is_enrolled = (
         not course.is_teacher
         and user.has_role(Role.STUDENT)
-        and takes_part(user)
-        and Enrolment.objects.filter(course_id=course.pk, student_id=user.pk).exists()
+        and Enrolment.objects.filter(takes_part_q(user), course_id=course.pk, student_id=user.pk).exists()
     )
     return course
 

@@ -52,8 +52,11 @@ def home_courses(user: User, term: Term | None) -> dict[str, QuerySet[Course]]:
         return {}
     base = Course.objects.filter(term=term).select_related("discipline").prefetch_related(_teachers_prefetch())
     result: dict[str, QuerySet[Course]] = {}
-    if user.has_role("student") and access.takes_part(user):
-        result["studying"] = base.filter(enrolments__student=user).order_by("discipline__code")
+    if user.has_role("student"):
+        # Only while studying (not on leave, expelled or graduated): in the same query.
+        result["studying"] = (
+            base.filter(enrolments__student=user).filter(access.takes_part_q(user)).order_by("discipline__code")
+        )
     if user.has_role("teacher"):
         result["teaching"] = base.filter(teachers=user).order_by("discipline__code")
     if access.can_oversee_courses(user):
@@ -72,8 +75,8 @@ def course_teachers(course: Course) -> list[User]:
 def in_my_courses(user: User, field: str = "course") -> Q:
     """A filter for rows whose `field` is a course the person studies in or teaches (none for other roles)."""
     condition = Q(pk__in=[])
-    if user.has_role(Role.STUDENT) and access.takes_part(user):
-        condition |= Q(**{f"{field}__enrolments__student": user})
+    if user.has_role(Role.STUDENT):
+        condition |= Q(**{f"{field}__enrolments__student": user}) & access.takes_part_q(user)
     if user.has_role(Role.TEACHER):
         condition |= Q(**{f"{field}__teachers": user})
     return condition

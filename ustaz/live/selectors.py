@@ -113,9 +113,13 @@ def upcoming_for(user: User, start: datetime, end: datetime) -> list[LiveClass]:
     """The classes of the person's courses between two moments: taught, or of their group where enrolled."""
     taught = Q(course__teachers=user) if user.has_role(Role.TEACHER) else Q(pk__in=[])
     enrolled = Q(pk__in=[])
-    if user.has_role(Role.STUDENT) and academics_access.takes_part(user):
+    if user.has_role(Role.STUDENT):
         group_id = user.student_record.group_id if hasattr(user, "student_record") else None
-        enrolled = Q(course__enrolments__student=user) & (Q(groups=None) | Q(groups=group_id))
+        enrolled = (
+            Q(course__enrolments__student=user)
+            & (Q(groups=None) | Q(groups=group_id))
+            & academics_access.takes_part_q(user)  # not on leave, expelled or graduated
+        )
     return list(
         LiveClass.objects.filter(taught | enrolled, starts_at__gte=start, starts_at__lt=end)
         .select_related("course__discipline")
