@@ -345,7 +345,7 @@ def _apply_item(order: Order, item: OrderItem, by: User | None, request) -> bool
             "kind": OrderKind(order.kind).label,
             "status": StudentStatus(after).label,
         },
-        url=reverse("records:order", args=[order.pk]),
+        url=reverse("records:history", args=[record.pk]),
     )
     return True
 

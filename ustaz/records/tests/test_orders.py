@@ -3,8 +3,10 @@ daily job, applying again, audit and the student's notice."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from conftest import client_for
 from testkit.factories import ProgrammeFactory, StudyGroupFactory
 from ustaz.academics.models import Delivery, DltBasis, Level, StudentStatus
 from ustaz.core.models import AuditAction, AuditEvent
@@ -238,6 +240,9 @@ def test_the_student_is_told_in_their_language(record, office):
     # The status is named in the reader's language (the notice's own words are in i18n/pending until merged).
     assert "5" in notice.title
     assert "Отчислен" in notice.body
+    # It links to their history, which they may read (the office's order page is not theirs).
+    assert notice.url == reverse("records:history", args=[record.pk])
+    assert client_for(record.student).get(notice.url).status_code == 200
 
 
 def test_a_draft_is_deleted_an_issued_order_is_kept(record, office):

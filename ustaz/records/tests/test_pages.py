@@ -182,3 +182,32 @@ def test_the_form_of_each_kind_opens(office, group, kind, record):
     page = client_for(office).get(reverse("records:order_create") + f"?kind={kind}&group={group.pk}")
     assert page.status_code == 200
     assert "Нурланова" in page.content.decode()
+
+
+def test_the_order_page_makes_the_same_queries_however_many_students(office, db):
+    client = client_for(office)
+
+    def count(order) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("records:order", args=[order.pk])).status_code == 200
+        return len(captured)
+
+    group = StudyGroupFactory()
+    few = order_of(OrderKind.EXPULSION, [make_student(group)], by=office, expulsion_reason=ExpulsionReason.OTHER)
+    many = order_of(
+        OrderKind.TRANSFER,
+        [make_student(group) for _ in range(12)],
+        by=office,
+        to_group=StudyGroupFactory(programme=group.programme),
+    )
+    assert count(many) == count(few)
+    # And the drafting page for a group, whatever its size.
+    url = reverse("records:order_create") + f"?kind=graduation&group={group.pk}"
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    small = len(captured)
+    for _n in range(10):
+        make_student(group)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert len(captured) == small
