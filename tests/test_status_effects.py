@@ -23,8 +23,7 @@ from ustaz.live import selectors as live_selectors
 from ustaz.live import services as live_services
 from ustaz.quizzes import services as quiz_services
 from ustaz.records.models import ExpulsionReason, LeaveReason, OrderKind
-
-from .conftest import days, order_of
+from ustaz.records.tests.conftest import days, order_of
 
 COURSE_PAGES = [
     ("materials:course", lambda u: {}),
