@@ -426,6 +426,22 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         by=office,
     )
 
+    # --- Orders on students: the owner's enrolment recorded as an order; a draft about the classmate ----
+    from ustaz.records import services as records_services
+    from ustaz.records.models import OrderKind
+
+    o["status_order"] = records_services.enrolment_record(record=owner_record, by=office, number="1-К")
+    o["status_order_draft"] = records_services.order_draft(
+        data=records_services.OrderData(
+            kind=OrderKind.GRADUATION,
+            order_date=timezone.localdate(),
+            effective_on=timezone.localdate(),
+            signed_by="Ректор",
+            items=[records_services.ItemData(record=StudentRecord.objects.get(student=classmate))],
+        ),
+        by=office,
+    )
+
     # --- The audit log has something in it ------------------------------------------------------------
     audit_record(action=AuditAction.values[0], actor=office, target=owner)
     assert Enrolment.objects.filter(course=course, student=owner).exists()

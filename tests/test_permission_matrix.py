@@ -117,6 +117,13 @@ KWARGS = {
     "academics:measure_end": lambda u: {"pk": u.restrictive_measure.pk},
     "academics:student_file": lambda u: {"pk": u.student_record.pk},
     "academics:group_advisor": lambda u: {"pk": u.group.pk},
+    # Orders on students: the owner's enrolment order (issued, applied) and a draft about the classmate.
+    "records:order": lambda u: {"pk": u.status_order.pk},
+    "records:order_issue": lambda u: {"pk": u.status_order_draft.pk},
+    "records:order_delete": lambda u: {"pk": u.status_order_draft.pk},
+    "records:order_pdf": lambda u: {"pk": u.status_order.pk, "language": "kk"},
+    "records:extract_pdf": lambda u: {"pk": u.status_order.pk, "record_pk": u.student_record.pk, "language": "ru"},
+    "records:history": lambda u: {"pk": u.student_record.pk},
     "materials:course": lambda u: _course(u),
     "materials:section_add": lambda u: _course(u),
     "materials:material_add": lambda u: _course(u),
@@ -505,6 +512,16 @@ EXPECTED: dict[str, Expect] = {
     "academics:advisees": page(persons(FORBIDDEN, teacher=OK, other_teacher=OK)),
     "academics:groups": page(office_only()),
     "academics:group_advisor": post_only(office_only()),
+    # --- Orders on students (docs/decisions/0014): the office drafts and issues, the rector reads; a student
+    # reads their own history and the extract of each issued order about them; others do not learn they exist.
+    "records:orders": page(persons(FORBIDDEN, office=OK, rector=OK)),
+    "records:order_create": page(office_only()),
+    "records:order": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "records:order_pdf": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "records:order_issue": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
+    "records:order_delete": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
+    "records:extract_pdf": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
+    "records:history": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
     # --- Materials ---
     "materials:course": page(course_readers()),
     "materials:material": page(course_readers()),

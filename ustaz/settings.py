@@ -335,6 +335,7 @@ SCHEDULE = [
     ("ustaz.assignments.tasks.due_soon_notify", 9),
     ("ustaz.assignments.tasks.uploads_clean", 3),
     ("ustaz.notifications.tasks.basis_documents_notify", 8),
+    ("ustaz.records.tasks.orders_apply_due", 0),
 ]
 
 # Jobs queued at every check of the clock (each minute): the testing centre's sweep of attempts past their
@@ -370,6 +371,12 @@ ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
 # --- The DLT basis (§1.5; docs/decisions/0012-dlt-basis.md) -----------------------------------------------
 # The academic office is told this many days before a student's DLT basis document expires.
 DLT_DOCUMENT_NOTICE_DAYS = envint("USTAZ_DLT_DOCUMENT_NOTICE_DAYS", 30)
+
+# --- Orders on students' status (rules.md "Study plans and a student's status"; docs/decisions/0014) ----------
+# The longest academic leave for health reasons, in days (a year by default).
+RECORDS_HEALTH_LEAVE_DAYS = envint("USTAZ_RECORDS_HEALTH_LEAVE_DAYS", 365)
+# Who signs an enrolment order recorded without the rector's admission order (position and name).
+RECORDS_DEFAULT_SIGNATORY = env("USTAZ_RECORDS_DEFAULT_SIGNATORY", "Rector")
 
 # --- Curricula (rules.md, "Study plans"; docs/decisions/0011-curricula.md) ---------------------------
 # Credits of a term and of a study year; a term may differ from its credits by at most the tolerance.

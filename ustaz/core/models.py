@@ -36,6 +36,9 @@ class AuditAction(models.TextChoices):
     RESTRICTIVE_MEASURE_CREATED = "academics.measure_created", _("Restrictive measures switched on")
     RESTRICTIVE_MEASURE_ENDED = "academics.measure_ended", _("Restrictive measures ended early")
     GROUP_ADVISER_SET = "academics.adviser_set", _("Group's adviser set")
+    STATUS_ORDER_ISSUED = "records.order_issued", _("Order on students issued")
+    STATUS_ORDER_APPLIED = "records.order_applied", _("Order on students applied")
+    STUDENT_STATUS_CHANGED = "records.status_changed", _("Student's status or record changed by an order")
 
 
 class AuditEvent(models.Model):

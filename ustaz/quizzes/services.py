@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction
@@ -259,6 +260,8 @@ def _draw(test: Test, rng: random.Random) -> list[dict]:
 @transaction.atomic
 def attempt_start(*, test: Test, student: User, session_key: str = "", ip: str | None = None) -> Attempt:
     """The open attempt, or a new one with its questions drawn and a deadline the server keeps."""
+    if not academics_access.takes_part(student):
+        raise PermissionDenied  # on academic leave, expelled or graduated (docs/decisions/0014)
     if not Enrolment.objects.filter(course_id=test.course_id, student=student).exists():
         raise PermissionDenied
     open_attempt = Attempt.objects.filter(test=test, student=student, status=AttemptStatus.OPEN).first()
