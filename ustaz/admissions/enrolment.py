@@ -28,7 +28,7 @@ from ustaz.accounts.services import (
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
 
-from .models import Application, Contract, Status, StatusChange
+from .models import Application, Status, StatusChange
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def enrol(
     application = Application.objects.select_for_update().select_related("applicant", "offer").get(pk=application.pk)
     if application.status != Status.ADMITTED:
         raise ValidationError(_("Only an admitted applicant is enrolled."))
-    contract = Contract.objects.filter(application=application).first()
+    contract = application.contract
     if contract is None or contract.signed_on is None:
         raise ValidationError(_("The contract must be signed before enrolment."))
     if group.programme_id != application.offer.programme_id:

@@ -35,6 +35,10 @@ class AuditAction(models.TextChoices):
     DLT_BASIS_DOCUMENT = "academics.basis_document", _("Document of a student's DLT basis saved")
     RESTRICTIVE_MEASURE_CREATED = "academics.measure_created", _("Restrictive measures switched on")
     RESTRICTIVE_MEASURE_ENDED = "academics.measure_ended", _("Restrictive measures ended early")
+    CONTRACT_MADE = "contracts.made", _("Study contract made")
+    CONTRACT_ADDENDUM = "contracts.addendum", _("Addendum to a study contract recorded")
+    REFUND_RECORDED = "contracts.refund", _("Tuition refund recorded")
+    DISCOUNT_GRANTED = "contracts.discount", _("Tuition discount recorded")
 
 
 class AuditEvent(models.Model):
