@@ -179,6 +179,10 @@ def grade_post(
         raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
     grade = Grade.objects.select_for_update().filter(item=item, student=student).first()
     old = grade.points if grade else None
+    if item.kind == ItemKind.EXAM and old is None and points is not None and _barred_for_payment(student):
+        raise ValidationError(
+            _("This student is not admitted to the exam: a contract payment is overdue."), code="overdue_payment"
+        )
     if old == points:
         return grade
     if points is None:
@@ -200,6 +204,13 @@ def grade_post(
         reason=reason,
     )
     return grade
+
+
+def _barred_for_payment(student: User) -> bool:
+    """The setting bars a student with an overdue contract payment from the exam, and this one owes one."""
+    from .selectors import overdue_payments
+
+    return student.pk in overdue_payments(rules.GradingPolicy.from_settings(), [student.pk])
 
 
 # --- Retakes (rules.md: FX, one free exam retake in the office's window; F, the discipline again) ------

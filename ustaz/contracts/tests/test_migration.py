@@ -122,9 +122,12 @@ def test_admission_contracts_move_with_their_rows_and_back():
         state = selectors.balance(contract, today=datetime.date(2026, 2, 1))
         assert (state.paid, state.due, state.debt) == (Decimal(500000), Decimal(1000000), Decimal(500000))
         # New rows get keys after the copied ones (PostgreSQL's sequences were moved on).
-        assert Payment.objects.create(
-            contract=contract, amount=1, paid_on=datetime.date(2026, 1, 1), recorded_by=office
-        ).pk > 90
+        assert (
+            Payment.objects.create(
+                contract=contract, amount=1, paid_on=datetime.date(2026, 1, 1), recorded_by=office
+            ).pk
+            > 90
+        )
 
         back = _old_apps(_migrate(BEFORE), latest)
         again = back.get_model("admissions", "Contract").objects.get()
