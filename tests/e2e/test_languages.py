@@ -283,6 +283,7 @@ def test_admission_pages_are_fully_translated(browser, live_server, language):
             [
                 f"/admission/commission/{first.pk}/",
                 "/contracts/",
+                "/contracts/without/",
                 f"/contracts/{contract.pk}/",
                 "/admission/reports/",
             ],
