@@ -172,7 +172,8 @@ def _locked(contract: Contract) -> Contract:
 def addendum_record(
     *, contract: Contract, academic_year: int, fee: Decimal, number: str, signed_on: datetime.date, by: User
 ) -> ContractYear:
-    """An addendum: a year's new fee, or the next academic year added with its fee; the year's schedule anew."""
+    """An addendum: a year's new fee, or the next academic year added with its fee; the year's schedule anew.
+    One per study year."""
     contract = _locked(contract)
     fee = _fee(fee)
     number = number.strip()
@@ -194,6 +195,9 @@ def addendum_record(
         year = ContractYear(contract=contract, academic_year=academic_year, study_year=last.study_year + 1)
         contract.years = len(years) + 1
         contract.save(update_fields=["years"])
+    elif year.addendum_number:
+        # One addendum per study year: a second would hide the first (its number, date and PDF).
+        raise ValidationError(_("This year already has addendum No. %(number)s.") % {"number": year.addendum_number})
     discounts = year.discounts.aggregate(s=Sum("amount"))["s"] if year.pk else None
     if discounts and discounts > fee:
         raise ValidationError(_("The year's discounts are larger than the new fee."))

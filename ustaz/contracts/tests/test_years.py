@@ -114,6 +114,15 @@ def test_an_addendum_reprices_a_year_or_adds_the_next_with_its_schedule_and_pdfs
         by=office,
     )
     assert selectors.balance(contract, today=datetime.date(2030, 1, 1)).total == Decimal("2050000")
+    with pytest.raises(ValidationError, match="already has addendum No. 1"):
+        services.addendum_record(
+            contract=contract,
+            academic_year=2026,
+            fee=Decimal(5),
+            number="3",
+            signed_on=datetime.date(2026, 8, 20),
+            by=office,
+        )
     for language, words in (("kk", "бұдан әрі"), ("ru", "далее")):
         text = _text(documents.addendum_pdf(year, language))
         assert words in text and contract.number in text and "1100000" in re.sub(r"[\s\u202f]", "", text), language
