@@ -122,7 +122,8 @@ def journal(
     closed = course.term.ends_on < timezone.localdate()
     enrolments = sorted(enrolments, key=lambda e: kazakh_sort_key(e.student.full_name or e.student.username))
     retakes = [i for i in items if i.kind == ItemKind.EXAM and i.attempt > 1]
-    owing = overdue_payments(policy, [e.student_id for e in enrolments])
+    # The bar is on admission to the session's exam: asked while the term runs, never of a term gone by.
+    owing = set() if closed else overdue_payments(policy, [e.student_id for e in enrolments])
     exam_ids = {i.pk for i in items if i.kind == ItemKind.EXAM}
     rows = []
     for enrolment in enrolments:
@@ -151,6 +152,14 @@ def overdue_payments(policy: rules.GradingPolicy, student_ids: list[int]) -> set
     return students_with_overdue(student_ids, timezone.localdate())
 
 
+def barred_from_exam(item: GradeItem, student_ids: list[int]) -> set[int]:
+    """Of these students, those the payment bar keeps from this exam column now (its term still running): for
+    the journal's cells, the grades import and the testing centre (one query, none when the setting is off)."""
+    if item.kind != ItemKind.EXAM or item.course.term.ends_on < timezone.localdate():
+        return set()
+    return overdue_payments(rules.GradingPolicy.from_settings(), student_ids)
+
+
 def fx_before(retake: GradeItem, items: list[GradeItem], points_by_item: dict[int, Decimal], policy) -> bool:
     """Whether the student had FX from the columns before this retake: who may take it (the journal's cells
     and grade_post both ask here)."""
@@ -165,7 +174,7 @@ def course_result(course: Course, student: User) -> rules.DisciplineResult | Non
     points = dict(Grade.objects.filter(item__course=course, student=student).values_list("item_id", "points"))
     closed = course.term.ends_on < timezone.localdate()
     policy = rules.GradingPolicy.from_settings()
-    overdue = student.pk in overdue_payments(policy, [student.pk])
+    overdue = not closed and student.pk in overdue_payments(policy, [student.pk])
     return standing(items, points, policy, session_closed=closed, overdue_payment=overdue).result
 
 

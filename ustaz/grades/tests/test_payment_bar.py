@@ -144,3 +144,24 @@ def test_the_journal_asks_for_payments_once_for_all_its_students(settings, cours
     with CaptureQueriesContext(connection) as queries:
         selectors.journal(course)
     assert len(queries) == counts[0] - 1  # off: no question to contracts at all
+
+
+def test_the_grades_import_refuses_a_barred_students_first_exam_score_by_line(settings, course, teacher, owing, paying):
+    settings.GRADES_BAR_OVERDUE_PAYMENT = True
+    exam = services.default_items_create(course=course)[-1]
+    content = f"login,points\n{paying.username},80\n{owing.username},70\n".encode()
+    written, errors = services.grades_import(item=exam, filename="e.csv", content=content, posted_by=teacher)
+    assert written == 0 and [line for line, _m in errors] == [3] and "overdue" in errors[0][1]
+    assert not Grade.objects.filter(item=exam).exists()
+
+
+def test_a_term_gone_by_is_not_judged_by_todays_payments(settings, course, teacher, owing):
+    settings.GRADES_BAR_OVERDUE_PAYMENT = True
+    exam = _admitted_by_ratings(course, owing, teacher)
+    term = course.term
+    term.starts_on, term.ends_on = TODAY.replace(year=TODAY.year - 2), TODAY.replace(year=TODAY.year - 1)
+    term.save()
+    course.refresh_from_db()
+    _items, rows = selectors.journal(course)
+    assert rows[0].standing.result.admitted and not rows[0].exam_barred
+    services.grade_post(item=exam, student=owing, points=Decimal(70), posted_by=teacher, source="journal")
