@@ -14,7 +14,7 @@ from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ustaz.academics.models import Funding, StudentRecord
+from ustaz.academics.models import Funding, StudentRecord, StudentStatus
 
 from .models import Contract, ContractYear, Installment, Payment, Refund
 
@@ -141,9 +141,10 @@ def contracts_of(student_id: int) -> list[Contract]:
 
 
 def paying_students_without_contract() -> QuerySet[StudentRecord]:
-    """Students on a paid contract with no contract here (imported, or enrolled by hand)."""
+    """Students on a paid contract with no contract here (imported, or enrolled by hand), studying or on leave."""
     return (
         StudentRecord.objects.filter(funding=Funding.PAID_CONTRACT)
+        .exclude(status__in=[StudentStatus.GRADUATED, StudentStatus.EXPELLED])
         .exclude(student__contracts__isnull=False)
         .select_related("student", "programme", "group")
         .order_by("group__name", "student__last_name", "student__first_name", "pk")

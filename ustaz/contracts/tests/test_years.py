@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from testkit.factories import CourseFactory, UserFactory, enrol
-from ustaz.academics.models import Funding, StudentRecord
+from ustaz.academics.models import Funding, StudentRecord, StudentStatus
 from ustaz.contracts import documents, selectors, services
 from ustaz.contracts.models import Discount, Installment, Refund
 from ustaz.core.models import AuditEvent
@@ -39,6 +39,9 @@ def record(db):
 
 def test_the_office_makes_a_contract_for_a_paying_student_without_one(record, office):
     assert list(selectors.paying_students_without_contract()) == [record]
+    StudentRecord.objects.filter(pk=record.pk).update(status=StudentStatus.GRADUATED)
+    assert not selectors.paying_students_without_contract().exists()
+    StudentRecord.objects.filter(pk=record.pk).update(status=StudentStatus.ACTIVE)
     contract = services.contract_for_record(record=record, first_year=2026, years=3, fee=Decimal("900000"), by=office)
     assert contract.student == record.student and contract.programme == record.programme
     assert contract.number == "DL-2026-0001" and contract.iin == "010203400567" and contract.basis == record.dlt_basis
