@@ -41,8 +41,10 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def enrolment_context(user, application) -> dict:
     """For the review page: the groups an admitted applicant with a signed contract may be enrolled in."""
-    contract = application.contract if application.status == Status.ADMITTED else None
-    if not access.is_office(user) or contract is None or contract.signed_on is None:
+    if not access.is_office(user) or application.status != Status.ADMITTED:
+        return {"groups": [], "enrolment_ready": False}
+    contract = application.contract
+    if contract is None or contract.signed_on is None:
         return {"groups": [], "enrolment_ready": False}
     return {
         "groups": list(StudyGroup.objects.filter(programme_id=application.offer.programme_id).order_by("name")),
