@@ -368,6 +368,11 @@ ADMISSION_PAYMENT_SCHEDULE = [
 # Contract numbers: PREFIX-YEAR-0001.
 ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
 
+# --- Contracts and payments (issue 22; docs/decisions/0015-contracts.md) ---------------------------------
+# rules.md "[U, default off]": a student with an overdue contract payment (an installment past its date and not
+# covered) is not admitted to the exam; the gradebook shows it and refuses the exam score.
+GRADES_BAR_OVERDUE_PAYMENT = envbool("USTAZ_GRADES_BAR_OVERDUE_PAYMENT", False)
+
 # --- The DLT basis (§1.5; docs/decisions/0012-dlt-basis.md) -----------------------------------------------
 # The academic office is told this many days before a student's DLT basis document expires.
 DLT_DOCUMENT_NOTICE_DAYS = envint("USTAZ_DLT_DOCUMENT_NOTICE_DAYS", 30)

@@ -29,7 +29,7 @@ from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
 from ustaz.records import services as records_services
 
-from .models import Application, Contract, Status, StatusChange
+from .models import Application, Status, StatusChange
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def enrol(
     )
     if application.status != Status.ADMITTED:
         raise ValidationError(_("Only an admitted applicant is enrolled."))
-    contract = Contract.objects.filter(application=application).first()
+    contract = application.contract
     if contract is None or contract.signed_on is None:
         raise ValidationError(_("The contract must be signed before enrolment."))
     if group.programme_id != application.offer.programme_id:

@@ -39,6 +39,10 @@ class AuditAction(models.TextChoices):
     STATUS_ORDER_ISSUED = "records.order_issued", _("Order on students issued")
     STATUS_ORDER_APPLIED = "records.order_applied", _("Order on students applied")
     STUDENT_STATUS_CHANGED = "records.status_changed", _("Student's status or record changed by an order")
+    CONTRACT_MADE = "contracts.made", _("Study contract made")
+    CONTRACT_ADDENDUM = "contracts.addendum", _("Addendum to a study contract recorded")
+    REFUND_RECORDED = "contracts.refund", _("Tuition refund recorded")
+    DISCOUNT_GRANTED = "contracts.discount", _("Tuition discount recorded")
 
 
 class AuditEvent(models.Model):
