@@ -524,7 +524,8 @@ EXPECTED: dict[str, Expect] = {
     "records:order_issue": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:order_delete": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:extract_pdf": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
-    "records:history": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
+    # The group's adviser (teacher here) reads the history as they read the file.
+    "records:history": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
     # --- Materials ---
     "materials:course": page(course_readers()),
     "materials:material": page(course_readers()),

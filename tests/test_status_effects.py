@@ -160,3 +160,12 @@ def test_assignment_due_soon_notices_skip_a_student_on_leave(uni):
     told = set(Notification.objects.filter(kind="assignments.due_soon").values_list("user_id", flat=True))
     assert classmate.pk not in told
     assert told <= {owner.pk} | {p.pk for p in uni.people.values() if p is not None}
+
+
+def test_the_home_page_tells_a_student_whose_courses_are_closed_why(uni):
+    owner, classmate, office = uni.people["owner"], uni.people["classmate"], uni.people["office"]
+    order_of(OrderKind.EXPULSION, [_record(owner)], by=office, expulsion_reason=ExpulsionReason.UNPAID)
+    home = client_for(_fresh(owner)).get(reverse("home")).content.decode()
+    assert 'id="held-back"' in home and "Expelled" in home and reverse("academics:my_file") in home
+    assert "You have no courses this term." not in home
+    assert 'id="held-back"' not in client_for(classmate).get(reverse("home")).content.decode()

@@ -101,6 +101,14 @@ class StudentRecordAdmin(RoleModelAdmin):
     list_select_related = ["student", "programme", "group"]
     autocomplete_fields = ["student", "group"]
 
+    # What orders change (docs/decisions/0014): on a record that exists, only an order moves the student's
+    # status, group, programme or technology, so every change is in their history.
+    ORDER_FIELDS = ("status", "group", "programme", "delivery")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + list(self.ORDER_FIELDS) if obj is not None else fields
+
 
 @admin.register(Course)
 class CourseAdmin(RoleModelAdmin):

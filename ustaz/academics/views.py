@@ -35,10 +35,17 @@ from .student_file import sections_for as file_sections
 def home(request: HttpRequest) -> HttpResponse:
     term = selectors.current_term()
     courses = selectors.home_courses(request.user, term)
+    held_back = None
+    if not courses.get("studying"):
+        # A student whose courses are closed (on leave, expelled, graduated) is told why, not shown an empty list.
+        status = access.student_status(request.user)
+        if status and status != StudentStatus.ACTIVE:
+            held_back = StudentStatus(status)
     return render(
         request,
         "academics/home.html",
         {
+            "held_back": held_back,
             "term": term,
             "has_lists": bool(courses),
             "studying": courses.get("studying"),
