@@ -5,8 +5,8 @@ import datetime
 from testkit.factories import StudyGroupFactory
 from ustaz.academics.models import StudentRecord, StudentStatus
 from ustaz.admissions import contracts, enrolment
-from ustaz.contracts import services as contract_services
 from ustaz.admissions.tests.test_contracts import admitted  # noqa: F401 - the fixture
+from ustaz.contracts import services as contract_services
 from ustaz.records import selectors
 from ustaz.records.models import Order, OrderKind, OrderStatus
 
