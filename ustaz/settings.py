@@ -346,8 +346,26 @@ EVERY_MINUTE = ["ustaz.quizzes.tasks.attempts_close_overdue"]
 # Keys of ustaz.grades.rules.GradingPolicy: admission_rule ("average" or "each"), admission_minimum,
 # exam_minimum, fx_minimum, admission_weight, exam_weight, fx_points, c_plus_traditional,
 # retaken_counts ("latest": a discipline studied again counts in the cumulative GPA by its latest result;
-# "all": every attempt counts).
-GRADING_POLICY: dict = {}
+# "all": every attempt counts). Each may be set by the environment: USTAZ_GRADING_<KEY> (upper case), e.g.
+# USTAZ_GRADING_ADMISSION_RULE=each, USTAZ_GRADING_EXAM_WEIGHT=0.5 with USTAZ_GRADING_ADMISSION_WEIGHT=0.5.
+# A misspelt key or value, weights that do not add up to 1, a minimum outside 0-100 stop the platform at start
+# (ustaz.grades.checks) with what is wrong.
+GRADING_POLICY_KEYS = (
+    "admission_rule",
+    "admission_minimum",
+    "exam_minimum",
+    "fx_minimum",
+    "admission_weight",
+    "exam_weight",
+    "fx_points",
+    "c_plus_traditional",
+    "retaken_counts",
+)
+GRADING_POLICY: dict = {
+    key: os.environ[f"USTAZ_GRADING_{key.upper()}"]
+    for key in GRADING_POLICY_KEYS
+    if os.environ.get(f"USTAZ_GRADING_{key.upper()}", "").strip()
+}
 # A week's marks are entered from its Monday for this many days (to the Wednesday of the next week).
 GRADES_ENTRY_DAYS = envint("USTAZ_GRADES_ENTRY_DAYS", 10)
 # Exam retakes a student with FX may take within the course (rules.md: one, free).

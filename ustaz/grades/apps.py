@@ -15,6 +15,7 @@ class GradesConfig(AppConfig):
         from ustaz.core import calendar
         from ustaz.notifications import kinds
 
+        from . import checks  # noqa: F401 - registers the grading policy's check
         from .file_section import TRANSCRIPT
         from .selectors import calendar_events
 

@@ -6,8 +6,14 @@ rounds them. Rounding, written down once:
   rounded half up: 84.45 -> 84.5, 84.44 -> 84.4;
 - the letter is read from the final score rounded half up to a whole number: 94.5 -> 95 -> A,
   94.4 -> 94 -> A-, 49.5 -> 50 -> D, 49.4 -> 49 -> FX;
-- a GPA is kept to two decimals, rounded half up: 2.4665 -> 2.47.
-The University's choices ([U] in rules.md) are settings, read through `GradingPolicy.from_settings()`.
+- a GPA is kept to two decimals, rounded half up: 2.4665 -> 2.47;
+- an exam score is kept to one decimal like any score and measured against the exam and FX minimums after the
+  same rounding as a letter (to a whole number, half up): an exam of 49.5 passes (50), 49.4 does not (49); an
+  exam of 24.5 is FX (25), 24.4 is F. A student is never failed by a half point a letter would have given them.
+Every input is checked: a rating, a mark or an exam is a number from 0 to 100 (NaN, infinities, None, booleans
+and text are refused with RuleInputError, a ValueError that says what was wrong).
+The University's choices ([U] in rules.md) are settings, read through `GradingPolicy.from_settings()` and checked
+when the platform starts (ustaz.grades.checks): GRADING_POLICY, or USTAZ_GRADING_<KEY> environment variables.
 """
 
 from __future__ import annotations
@@ -27,8 +33,41 @@ HUNDRED = Decimal(100)
 Number = Decimal | int | str
 
 
+class RuleInputError(ValueError):
+    """A value a grade rule cannot take (not a number, not finite, out of its range)."""
+
+
 def to_decimal(value: Number) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    """A finite decimal from a Decimal, an int or a numeric text; RuleInputError for anything else."""
+    if isinstance(value, bool) or value is None:
+        raise RuleInputError(f"a number is expected, not {value!r}")
+    if isinstance(value, float):
+        value = str(value)
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | str):
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError:
+            raise RuleInputError(f"a number is expected, not {value!r}") from None
+    else:
+        raise RuleInputError(f"a number is expected, not {value!r}")
+    if not number.is_finite():
+        raise RuleInputError(f"a finite number is expected, not {value!r}")
+    return number
+
+
+def score_in_range(value: Number, what: str = "a score") -> Decimal:
+    """A mark, rating or exam score: a finite number from 0 to 100."""
+    number = to_decimal(value)
+    if not Decimal(0) <= number <= HUNDRED:
+        raise RuleInputError(f"{what} is between 0 and 100, not {value}")
+    return number
+
+
+def whole(value: Decimal) -> Decimal:
+    """A score rounded half up to a whole number, as letters and minimums read it."""
+    return value.quantize(WHOLE, rounding=ROUND_HALF_UP)
 
 
 def round_score(value: Number) -> Decimal:
@@ -74,14 +113,46 @@ class GradingPolicy:
     # GRADES_BAR_OVERDUE_PAYMENT. Whether a student owes one is a fact the caller gives (ustaz.contracts).
     bar_overdue_payment: bool = False
 
+    def __post_init__(self) -> None:
+        choices = {
+            "admission_rule": ("average", "each"),
+            "c_plus_traditional": ("good", "satisfactory"),
+            "retaken_counts": ("latest", "all"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise RuleInputError(
+                    f"GRADING_POLICY {name} is one of {', '.join(allowed)}, not {getattr(self, name)!r}"
+                )
+        for name in ("admission_minimum", "exam_minimum", "fx_minimum"):
+            object.__setattr__(self, name, score_in_range(getattr(self, name), f"GRADING_POLICY {name}"))
+        for name in ("admission_weight", "exam_weight", "fx_points"):
+            value = to_decimal(getattr(self, name))
+            if not Decimal(0) <= value <= 1:
+                raise RuleInputError(f"GRADING_POLICY {name} is between 0 and 1, not {value}")
+            object.__setattr__(self, name, value)
+        if self.admission_weight + self.exam_weight != 1:
+            raise RuleInputError(
+                f"GRADING_POLICY admission_weight and exam_weight add up to 1, not "
+                f"{self.admission_weight + self.exam_weight}"
+            )
+        if self.fx_minimum > self.exam_minimum:
+            raise RuleInputError("GRADING_POLICY fx_minimum is not above exam_minimum")
+        if not isinstance(self.bar_overdue_payment, bool):
+            raise RuleInputError("GRADING_POLICY bar_overdue_payment is true or false")
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(cls.__dataclass_fields__)
+
     @classmethod
     def from_settings(cls) -> GradingPolicy:
-        configured = getattr(settings, "GRADING_POLICY", {})
-        values = {
-            k: (to_decimal(v) if isinstance(getattr(cls, k, None), Decimal) else v) for k, v in configured.items()
-        }
-        values.setdefault("bar_overdue_payment", bool(getattr(settings, "GRADES_BAR_OVERDUE_PAYMENT", False)))
-        return cls(**values)
+        configured = dict(getattr(settings, "GRADING_POLICY", {}) or {})
+        unknown = sorted(set(configured) - set(cls.keys()))
+        if unknown:
+            raise RuleInputError(f"GRADING_POLICY has no {', '.join(unknown)} (its keys: {', '.join(cls.keys())})")
+        configured.setdefault("bar_overdue_payment", bool(getattr(settings, "GRADES_BAR_OVERDUE_PAYMENT", False)))
+        return cls(**configured)
 
     def scale(self) -> tuple[Letter, ...]:
         """The letter scale, highest first (rules.md, 'Letter scale')."""
@@ -102,11 +173,8 @@ class GradingPolicy:
 
     def letter_for(self, score: Number) -> Letter:
         """The letter of a score from 0 to 100, read from the score rounded half up to a whole number."""
-        score = to_decimal(score)
-        if not Decimal(0) <= score <= HUNDRED:
-            raise ValueError(f"a score is between 0 and 100, not {score}")
-        whole = int(score.quantize(WHOLE, rounding=ROUND_HALF_UP))
-        return next(letter for letter in self.scale() if whole >= letter.lowest_score)
+        rounded = int(whole(score_in_range(score)))
+        return next(letter for letter in self.scale() if rounded >= letter.lowest_score)
 
     def letter_named(self, name: str) -> Letter:
         return next(letter for letter in self.scale() if letter.letter == name)
@@ -114,18 +182,20 @@ class GradingPolicy:
 
 def average(values: Iterable[Number]) -> Decimal | None:
     """The mean of current-control marks (unrounded), or None when there are none yet."""
-    marks = [to_decimal(v) for v in values]
+    marks = [score_in_range(v, "a mark") for v in values]
     return sum(marks, Decimal(0)) / len(marks) if marks else None
 
 
 def rating(current_average: Number, midterm: Number) -> Decimal:
     """R1 (weeks 1-7 with RK1) or R2 (weeks 8-15 with RK2): (average current control + midterm) / 2."""
-    return round_score((to_decimal(current_average) + to_decimal(midterm)) / 2)
+    return round_score(
+        (score_in_range(current_average, "a current average") + score_in_range(midterm, "a midterm")) / 2
+    )
 
 
 def admission_rating(r1: Number, r2: Number) -> Decimal:
     """AR = (R1 + R2) / 2."""
-    return round_score((to_decimal(r1) + to_decimal(r2)) / 2)
+    return round_score((score_in_range(r1, "R1") + score_in_range(r2, "R2")) / 2)
 
 
 def barred_for_payment(policy: GradingPolicy, overdue_payment: bool) -> bool:
@@ -192,11 +262,9 @@ def discipline_result(
         return DisciplineResult(ar, False, None, None, letter, overdue_payment=True)
     if exam is None:
         return DisciplineResult(ar, True, None, None, None)
-    exam = to_decimal(exam)
-    if not Decimal(0) <= exam <= HUNDRED:
-        raise ValueError(f"an exam score is between 0 and 100, not {exam}")
-    if exam < policy.exam_minimum:
-        letter = policy.letter_named("FX" if exam >= policy.fx_minimum else "F")
+    exam = score_in_range(exam, "an exam score")
+    if whole(exam) < policy.exam_minimum:
+        letter = policy.letter_named("FX" if whole(exam) >= policy.fx_minimum else "F")
         return DisciplineResult(ar, True, exam, None, letter)
     final = round_score(policy.admission_weight * ar + policy.exam_weight * exam)
     return DisciplineResult(ar, True, exam, final, policy.letter_for(final))
