@@ -79,14 +79,6 @@ def project_routes() -> dict[str, Route]:
 
 
 # --- Each pattern's kwargs, from the university ------------------------------------------------------------
-def _verify_token(uni) -> str:
-    from django.core import signing
-
-    from ustaz.admissions.views import VERIFY_SALT
-
-    return signing.dumps(uni.people["applicant"].pk, salt=VERIFY_SALT)
-
-
 def _course(uni, **more):
     return {"pk": uni.course.pk, **more}
 
@@ -207,7 +199,6 @@ KWARGS = {
     "quizzes:take_over": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:review": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:essay_grade": lambda u: {"attempt_pk": u.attempt.pk, "position": u.essay_position},
-    "admissions:verify": lambda u: {"token": _verify_token(u)},
     "admissions:apply": lambda u: {"offer_pk": u.offer.pk},
     "admissions:application": lambda u: {"pk": u.application.pk},
     "admissions:document_upload": lambda u: {"pk": u.draft_application.pk},
@@ -687,9 +678,6 @@ EXPECTED: dict[str, Expect] = {
     "admissions:register": public(REDIRECT, anonymous=OK),
     # "Check your e-mail", shown after registering whatever the address: a static page.
     "admissions:register_sent": public(),
-    # The e-mail link confirms the address and sends its reader on (to the login page when logged out).
-    # Whoever holds the link confirms the address, logged in or not (then sent on): no POST is refused.
-    "admissions:verify": Expect(persons(REDIRECT, anonymous=LOGIN), {}),
     "admissions:apply": post_only(persons(OK)),
     # The applicant's own application; reviewers read it on the commission's pages.
     "admissions:application": page(persons(NOT_FOUND, applicant=OK)),
@@ -772,8 +760,6 @@ ALLOWED_GET_WRITES = {
     "discussions:university_announcements": {"discussions_forum"},
     # allauth records a user's e-mail address when its e-mail page is first shown.
     "account_email": {"account_emailaddress"},
-    # The link in the confirmation e-mail confirms the address: a link, so a GET.
-    "admissions:verify": {"account_emailaddress"},
     # Calendar applications fetch a feed by GET; its last use is stamped (at most hourly) for its owner's page.
     "live:feed": {"live_calendarfeed"},
 }

@@ -302,6 +302,11 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Applicants confirm their e-mail by allauth's link (a signed key, confirmed by a button, not by opening it: a
+# mail scanner following links confirms nothing), valid this many days.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = envint("USTAZ_EMAIL_CONFIRMATION_DAYS", 7)
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
 ACCOUNT_ADAPTER = "ustaz.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True

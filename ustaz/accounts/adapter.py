@@ -22,6 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine client IP address")
         return address
 
+    def get_email_verification_redirect_url(self, email_address):
+        # An applicant confirming their e-mail goes on with the application (logged in) or logs in first.
+        if self.request.user.is_authenticated:
+            return reverse("admissions:home")
+        return reverse("account_login")
+
     def get_password_change_redirect_url(self, request):
         from django.urls import reverse
 

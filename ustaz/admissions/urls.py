@@ -8,7 +8,6 @@ urlpatterns = [
     path("admission/", views.home, name="home"),
     path("admission/register/", views.register, name="register"),
     path("admission/register/sent/", views.register_sent, name="register_sent"),
-    path("admission/verify/<str:token>/", views.verify, name="verify"),
     path("admission/apply/<int:offer_pk>/", views.apply, name="apply"),
     path("admission/applications/<int:pk>/", views.application, name="application"),
     path("admission/applications/<int:pk>/documents/", views.document_upload, name="document_upload"),

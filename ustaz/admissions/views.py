@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db.models import Count
@@ -20,8 +19,6 @@ from ustaz.core.files import serve_private_file
 from . import access, documents, ranking, services, views_money
 from .forms import ApplicationForm, RegisterForm
 from .models import Application, ApplicationDocument, CreativeExam, ExamFormat, ExamResult, Offer, Status
-
-VERIFY_SALT = "ustaz.admissions.verify"
 
 
 def _email_verified(user: User) -> bool:
@@ -67,16 +64,14 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 
 
 def _send_verification(request: HttpRequest, user: User) -> None:
-    token = signing.dumps(user.pk, salt=VERIFY_SALT)
-    link = settings.SITE_URL.rstrip("/") + reverse("admissions:verify", args=[token])
+    """allauth's own confirmation (its signed key, its confirm page), the letter in the applicant's language."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     with translation.override(user.language or None):
-        send_mail(
-            subject=_("Ustaz: confirm your e-mail"),
-            message=_("Open this link to confirm your e-mail and go on with your application:\n\n%(link)s\n")
-            % {"link": link},
-            from_email=None,
-            recipient_list=[user.email],
-        )
+        address.send_confirmation(request, signup=True)
 
 
 def _send_already_registered(user: User) -> None:
@@ -96,18 +91,6 @@ def _send_already_registered(user: User) -> None:
             from_email=None,
             recipient_list=[user.email],
         )
-
-
-def verify(request: HttpRequest, token: str) -> HttpResponse:
-    from allauth.account.models import EmailAddress
-
-    try:
-        pk = signing.loads(token, salt=VERIFY_SALT, max_age=7 * 24 * 3600)
-    except signing.BadSignature:
-        raise Http404 from None
-    EmailAddress.objects.filter(user_id=pk).update(verified=True)
-    messages.success(request, _("Your e-mail is confirmed."))
-    return redirect("admissions:home" if request.user.is_authenticated else "account_login")
 
 
 @login_required

@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -46,7 +47,7 @@ def test_an_applicant_registers_confirms_the_email_and_submits(offer, smtp_serve
     assert client.post("/accounts/login/", login).status_code == 302
     assert client.get(reverse("admissions:home")).status_code == 200
     mail = smtp_server.messages[-1]
-    link = re.search(r"https?://\S+/admission/verify/\S+/", mail.get_content()).group(0)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.get_content()).group(0)
     client.post(reverse("admissions:apply", args=[offer.pk]))
     client.post(reverse("admissions:apply", args=[offer.pk]))  # again: the same application
     application = Application.objects.get(applicant=user)
@@ -74,7 +75,10 @@ def test_an_applicant_registers_confirms_the_email_and_submits(offer, smtp_serve
     # Not confirmed yet: refused. Confirmed, but the business-trip certificate is missing: refused, named.
     refused = client.post(reverse("admissions:submit", args=[application.pk]), follow=True).content.decode()
     assert "Confirm your e-mail first" in refused
-    client.get(link.split("127.0.0.1:8000")[-1] if "127.0.0.1:8000" in link else link)
+    path = link.split("127.0.0.1:8000")[-1] if "127.0.0.1:8000" in link else link
+    assert client.get(path).status_code == 200  # a page with the button: opening the link confirms nothing
+    assert not EmailAddress.objects.get(email="aliya@example.kz").verified
+    client.post(path)
     refused = client.post(reverse("admissions:submit", args=[application.pk]), follow=True).content.decode()
     assert "Certificate of the business trip" in refused
     client.post(

@@ -43,9 +43,9 @@ def test_a_new_and_a_taken_address_get_the_same_answer_and_the_owner_is_told(db)
     # Each address got one letter: the new one its confirmation link, the owner a notice in Russian.
     letters = {m.to[0]: m for m in mail.outbox}
     assert set(letters) == {"new@example.kz", "taken@example.kz"}
-    assert "/admission/verify/" in letters["new@example.kz"].body
+    assert "/accounts/confirm-email/" in letters["new@example.kz"].body
     notice = letters["taken@example.kz"]
-    assert "/admission/verify/" not in notice.body
+    assert "/accounts/confirm-email/" not in notice.body
     assert "Войти: http" in notice.body and "Забыли пароль? http" in notice.body
     assert "/accounts/password/reset/" in notice.body
     assert User.objects.get(pk=owner.pk).password == owner.password  # the attempt changed nothing
@@ -104,4 +104,4 @@ def test_two_registrations_with_one_email_at_once_make_one_account_and_answer_al
     assert accounts == 1
     # One confirmation link and one notice that the address has an account, both to the address.
     letters = sorted(m.body for m in mail.outbox if m.to == ["twice@example.kz"])
-    assert len(letters) == 2 and sum("/admission/verify/" in body for body in letters) == 1
+    assert len(letters) == 2 and sum("/accounts/confirm-email/" in body for body in letters) == 1
