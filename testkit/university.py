@@ -122,6 +122,9 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     other_teacher = _person("OtherTeacher", Role.TEACHER)
     course.teachers.add(teacher)
     other_course.teachers.add(other_teacher)
+    # The owner's group's adviser approves its students' study plans and reads their files.
+    group.advisor = teacher
+    group.save(update_fields=["advisor"])
     applicant = _person("Applicant", Role.APPLICANT, iin="")
     office = _person("Office", Role.ACADEMIC_OFFICE)
     ict = _person("Ict", Role.ICT_SUPPORT)
@@ -422,6 +425,19 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         groups=[group],
         by=office,
     )
+
+    # --- Study plans: this year's elective window open, the owner's plan submitted to the adviser -----------
+    from ustaz.plans import services as plans_services
+
+    this_year = course.term.academic_year
+    o["elective_window"] = plans_services.window_save(
+        academic_year=this_year,
+        opens_on=timezone.localdate() - datetime.timedelta(days=1),
+        closes_on=timezone.localdate() + datetime.timedelta(days=10),
+        by=office,
+    )
+    o["study_plan"] = plans_services.plan_save(student=owner, academic_year=this_year, chosen_ids=[], submit=True)
+    o["term"] = course.term
 
     # --- The audit log has something in it ------------------------------------------------------------
     audit_record(action=AuditAction.values[0], actor=office, target=owner)
