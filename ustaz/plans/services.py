@@ -189,7 +189,7 @@ def plan_save(
     chosen_ids = {int(x) for x in chosen_ids}
     problems = choice_problems(frame, chosen_ids, complete=submit)
     if problems:
-        raise ValidationError(problems, code="choice")
+        raise ValidationError([ValidationError(m, code="choice") for m in problems])
     plan = StudyPlan.objects.select_for_update().filter(student=student, academic_year=academic_year).first()
     if plan is not None and not plan.is_editable:
         raise ValidationError(
@@ -205,7 +205,7 @@ def plan_save(
     if submit:
         problems = credit_problems(lines, frame.term_numbers)
         if problems:
-            raise ValidationError(problems, code="credits")
+            raise ValidationError([ValidationError(m, code="credits") for m in problems])
     plan.lines.all().delete()
     PlanLine.objects.bulk_create(lines)
     if submit:

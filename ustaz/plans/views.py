@@ -60,9 +60,9 @@ def mine(request: HttpRequest) -> HttpResponse:
                         request=request,
                     )
                 except ValidationError as exc:
-                    errors, status = exc.messages, 400 if exc.code == "choice" else 409
-                    if exc.error_list and exc.error_list[0].code in ("choice", "credits"):
-                        status = 400
+                    # A wrong choice is the request's fault (400); a closed window or plan is a conflict.
+                    wrong = {e.code for e in exc.error_list} & {"choice", "credits", "not_active"}
+                    errors, status = exc.messages, 400 if wrong else 409
                 else:
                     if plan.status == PlanStatus.SUBMITTED:
                         messages.success(request, _("Your plan is submitted to your adviser."))
