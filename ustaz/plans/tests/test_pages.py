@@ -208,7 +208,9 @@ def test_the_file_section_shows_the_plans_to_those_the_file_lets_in_only(school,
 
 def test_the_plan_page_refuses_others_and_answers_bad_input_without_a_500(school, as_user):
     student = make_student(school.group)
-    plan = services.plan_save(student=student, academic_year=school.year, chosen_ids=[el4_options(school)[0].pk], submit=False)
+    plan = services.plan_save(
+        student=student, academic_year=school.year, chosen_ids=[el4_options(school)[0].pk], submit=False
+    )
     assert as_user(make_student(school.group, name="Other")).get(f"/plans/{plan.pk}/").status_code == 404
     assert as_user(student).get(f"/plans/{plan.pk}/").status_code == 200
     # A draft is neither approved nor returned.
