@@ -167,10 +167,12 @@ def plan_save(
     chosen_ids: Iterable[int],
     submit: bool,
     request: HttpRequest | None = None,
+    on: datetime.date | None = None,
 ) -> StudyPlan:
     """Save the student's choice of electives for the year (their compulsory lines and debts added), and
     submit it to the adviser when asked. Only a studying student, while the window is open for their
-    programme, and only a plan not submitted or approved."""
+    programme, and only a plan not submitted or approved. `on` is the day the window is checked for (today;
+    the demo's plans of last spring give that spring's day)."""
     record = (
         StudentRecord.objects.select_for_update()
         .select_related("group", "programme", "student")
@@ -179,7 +181,7 @@ def plan_save(
     )
     if record is None or record.status != StudentStatus.ACTIVE:
         raise ValidationError(_("Only a studying student chooses electives."), code="not_active")
-    if not selectors.window_open_for(record, academic_year):
+    if not selectors.window_open_for(record, academic_year, on):
         raise ValidationError(_("The elective window for this academic year is not open."), code="closed")
     frame = selectors.plan_frame(record, academic_year)
     if frame.curriculum is None:

@@ -55,6 +55,7 @@ from ustaz.curricula import services as curricula_services
 from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
 from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.demo.plans import load_plans
 from ustaz.discussions import forums as chat_forums
 from ustaz.discussions import services as chat_services
 from ustaz.grades import services as grades_services
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 added = self.add_curricula()
                 self.add_dlt_basis()
+                load_plans()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -112,6 +114,7 @@ class Command(BaseCommand):
             self.load()
             self.add_curricula()
             self.add_dlt_basis()
+            load_plans()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
