@@ -1,7 +1,7 @@
 """Individual study plans in the demo (issue 22, item 2): demo-teacher advises demo-student's group; last
-spring the group chose its electives for this academic year (plans approved, and this year's courses made from
-them for the term under way, reusing the demo's courses where their disciplines match); this year's window is open for the next
-academic year: demo-student can choose, and three classmates' plans wait for demo-teacher's approval.
+spring the group chose its electives for this academic year (plans approved, and the courses of the term under
+way made from them, reusing the demo's courses where their disciplines match); this year's window is open for
+the next academic year: demo-student can choose, and three classmates' plans wait for demo-teacher's approval.
 
 Made once: a second run finds next year's window and does nothing."""
 
