@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ustaz.academics import services as academics_services
 from ustaz.academics.models import (
@@ -391,7 +391,11 @@ def plans_apply_start(*, term: Term, by: User, language: str) -> ImportJob:
         content=b"",
         created_by=by,
         total=total,
-        params={"term": term.pk, "language": language},
+        params={
+            "term": term.pk,
+            "language": language,
+            "title": _("Courses and enrolments of %(term)s from the approved plans") % {"term": term},
+        },
     )
 
 
@@ -414,5 +418,11 @@ def plans_apply_job_run(job: ImportJob) -> None:
             "courses_created": done.courses_created,
             "courses_reused": done.courses_reused,
             "enrolments_added": done.enrolments_added,
+            "summary": ngettext(
+                "%(made)s course made and %(reused)s reused; %(n)s enrolment added.",
+                "%(made)s courses made and %(reused)s reused; %(n)s enrolments added.",
+                done.enrolments_added,
+            )
+            % {"made": done.courses_created, "reused": done.courses_reused, "n": done.enrolments_added},
         },
     )

@@ -106,3 +106,5 @@ def test_the_application_runs_as_a_job_with_its_progress(school, django_capture_
     assert job.status == "done"
     assert (job.total, job.applied) == (4, 4)
     assert job.result["courses_created"] == 4 and job.result["enrolments_added"] == 4
+    assert job.result["summary"] == "4 courses made and 0 reused; 4 enrolments added."
+    assert "from the approved plans" in job.params["title"]
