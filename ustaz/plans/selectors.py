@@ -27,7 +27,7 @@ from ustaz.curricula import selectors as curricula_selectors
 from ustaz.curricula.models import Curriculum, CurriculumLine, ElectiveGroup, LineKind
 from ustaz.grades import selectors as grades_selectors
 
-from .calendar import terms_of_year, year_start
+from .calendar import term_number_for, terms_of_year, year_start
 from .models import ElectiveWindow, PlanLine, PlanLineKind, PlannedCourse, PlanStatus, StudyPlan
 
 
@@ -158,6 +158,39 @@ def plan_frame(record: StudentRecord, academic_year: AcademicYear) -> Frame:
     return frame
 
 
+def lines_for(frame: Frame, plan: StudyPlan | None, chosen: list[CurriculumLine]) -> list[PlanLine]:
+    """The lines (not saved) of a plan made of the frame and the electives chosen: the compulsory lines and
+    those chosen, then the debts, each in its term of the plan's year."""
+    lines = [
+        PlanLine(
+            plan=plan,
+            kind=PlanLineKind.CURRICULUM,
+            curriculum_line=line,
+            elective_group_id=line.elective_group_id,
+            discipline_id=line.discipline_id,
+            term_number=line.term,
+            term_kind=TermKind.AUTUMN if line.term % 2 else TermKind.SPRING,
+            credits=line.credits,
+        )
+        for line in [*frame.compulsory, *chosen]
+    ]
+    start = year_start(frame.academic_year)
+    for debt in frame.debts:
+        lines.append(
+            PlanLine(
+                plan=plan,
+                kind=debt.kind,
+                discipline=debt.discipline,
+                term_number=term_number_for(frame.record.group.admission_year, start, debt.term_kind),
+                term_kind=debt.term_kind,
+                credits=debt.credits,
+                attempt=debt.attempt,
+                failed_course=debt.course,
+            )
+        )
+    return lines
+
+
 def line_title(line: PlanLine | CurriculumLine) -> str:
     curriculum_line = line.curriculum_line if isinstance(line, PlanLine) else line
     if curriculum_line is not None and curriculum_line.kind != LineKind.DISCIPLINE:
@@ -205,6 +238,17 @@ def plan_lines(plan: StudyPlan) -> list[PlanLine]:
     for line in lines:
         line.title = line_title(line)
     return lines
+
+
+def years_to_choose(record: StudentRecord) -> list[AcademicYear]:
+    """The academic years the student may work on a plan for now: those of the windows open to their programme,
+    and those of their plans returned to them (two queries)."""
+    years = {w.academic_year_id: w.academic_year for w in open_windows_for(record)}
+    for plan in StudyPlan.objects.filter(student_id=record.student_id, status=PlanStatus.RETURNED).select_related(
+        "academic_year"
+    ):
+        years.setdefault(plan.academic_year_id, plan.academic_year)
+    return sorted(years.values(), key=lambda y: y.starts_on)
 
 
 def plan_of(student: User, academic_year: AcademicYear) -> StudyPlan | None:

@@ -34,7 +34,7 @@ from ustaz.notifications import services as notifications
 
 from . import selectors
 from .apps import PLAN_DECIDED, PLAN_SUBMITTED
-from .models import ElectiveWindow, PlanLine, PlanLineKind, PlannedCourse, PlanStatus, StudyPlan
+from .models import ElectiveWindow, PlanLine, PlannedCourse, PlanStatus, StudyPlan
 
 
 # --- The elective window ------------------------------------------------------------------------------------
@@ -97,42 +97,6 @@ def window_close(*, window: ElectiveWindow, by: User | None, request: HttpReques
 
 
 # --- A student's choice --------------------------------------------------------------------------------------
-def _lines_from(frame: selectors.Frame, plan: StudyPlan, chosen: list) -> list[PlanLine]:
-    lines = [
-        PlanLine(
-            plan=plan,
-            kind=PlanLineKind.CURRICULUM,
-            curriculum_line=line,
-            discipline_id=line.discipline_id,
-            term_number=line.term,
-            term_kind="autumn" if line.term % 2 else "spring",
-            credits=line.credits,
-        )
-        for line in [*frame.compulsory, *chosen]
-    ]
-    for line in lines:
-        if line.curriculum_line.elective_group_id:
-            line.elective_group_id = line.curriculum_line.elective_group_id
-    from .calendar import term_number_for, year_start
-
-    for debt in frame.debts:
-        lines.append(
-            PlanLine(
-                plan=plan,
-                kind=debt.kind,
-                discipline=debt.discipline,
-                term_number=term_number_for(
-                    frame.record.group.admission_year, year_start(frame.academic_year), debt.term_kind
-                ),
-                term_kind=debt.term_kind,
-                credits=debt.credits,
-                attempt=debt.attempt,
-                failed_course=debt.course,
-            )
-        )
-    return lines
-
-
 def choice_problems(frame: selectors.Frame, chosen_ids: set[int], *, complete: bool) -> list[str]:
     """What is wrong with the electives chosen: an option not offered, a group over its credits, and (when the
     plan is submitted) a group whose chosen credits are not its credits to choose."""
@@ -171,8 +135,9 @@ def plan_save(
 ) -> StudyPlan:
     """Save the student's choice of electives for the year (their compulsory lines and debts added), and
     submit it to the adviser when asked. Only a studying student, while the window is open for their
-    programme, and only a plan not submitted or approved. `on` is the day the window is checked for (today;
-    the demo's plans of last spring give that spring's day)."""
+    programme (or, for a plan returned to them, whenever it is returned), and only a plan not submitted or
+    approved. `on` is the day the window is checked for (today; the demo's plans of last spring give that
+    spring's day)."""
     record = (
         StudentRecord.objects.select_for_update()
         .select_related("group", "programme", "student")
@@ -181,7 +146,11 @@ def plan_save(
     )
     if record is None or record.status != StudentStatus.ACTIVE:
         raise ValidationError(_("Only a studying student chooses electives."), code="not_active")
-    if not selectors.window_open_for(record, academic_year, on):
+    plan = StudyPlan.objects.select_for_update().filter(student=student, academic_year=academic_year).first()
+    # A plan returned (by the adviser, or reopened by the office) is changed and resubmitted whenever it comes
+    # back; a plan is begun, and a draft changed, only while the window is open.
+    returned = plan is not None and plan.status == PlanStatus.RETURNED
+    if not returned and not selectors.window_open_for(record, academic_year, on):
         raise ValidationError(_("The elective window for this academic year is not open."), code="closed")
     frame = selectors.plan_frame(record, academic_year)
     if frame.curriculum is None:
@@ -192,7 +161,6 @@ def plan_save(
     problems = choice_problems(frame, chosen_ids, complete=submit)
     if problems:
         raise ValidationError([ValidationError(m, code="choice") for m in problems])
-    plan = StudyPlan.objects.select_for_update().filter(student=student, academic_year=academic_year).first()
     if plan is not None and not plan.is_editable:
         raise ValidationError(
             _("The plan is %(status)s: it can no longer be changed.") % {"status": plan.get_status_display().lower()},
@@ -203,7 +171,7 @@ def plan_save(
     elif plan.curriculum_id != frame.curriculum.pk:
         plan.curriculum = frame.curriculum
     chosen = [frame.option(pk) for pk in sorted(chosen_ids)]
-    lines = _lines_from(frame, plan, chosen)
+    lines = selectors.lines_for(frame, plan, chosen)
     if submit:
         problems = credit_problems(lines, frame.term_numbers)
         if problems:

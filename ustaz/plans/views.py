@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ustaz.academics.models import StudentStatus
 from ustaz.core.models import ImportJob
 
 from . import access, selectors, services
@@ -24,66 +25,71 @@ def _int_or_none(value: str | None) -> int | None:
 # --- The student ------------------------------------------------------------------------------------------------
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """The student's plans: the year an open window is for, its electives to choose, and the plans so far."""
+    """The student's plans: the year a window is open for (or a plan was returned for), its electives to
+    choose, and the plans so far."""
     record = access.own_record(request.user)
     if record is None:
         raise PermissionDenied
-    windows = selectors.open_windows_for(record)
-    wanted = _int_or_none(request.POST.get("year") or request.GET.get("year"))
-    window = next((w for w in windows if w.academic_year_id == wanted), windows[0] if windows else None)
+    years = selectors.years_to_choose(record) if record.status == StudentStatus.ACTIVE else []
+    windows = {w.academic_year_id: w for w in selectors.open_windows_for(record)} if years else {}
+    asked = request.POST.get("year") if request.method == "POST" else request.GET.get("year")
+    wanted = _int_or_none(asked)
+    year = next((y for y in years if y.pk == wanted), None)
+    if year is None and request.method == "GET" and years:
+        year = years[0]
     errors: list[str] = []
     status = 200
     frame = plan = None
     chosen: set[int] = set()
-    if window is not None:
-        frame = selectors.plan_frame(record, window.academic_year)
-        plan = selectors.plan_of(request.user, window.academic_year)
+    if year is not None:
+        frame = selectors.plan_frame(record, year)
+        plan = selectors.plan_of(request.user, year)
         if plan is not None:
             chosen = set(plan.lines.filter(elective_group__isnull=False).values_list("curriculum_line_id", flat=True))
     if request.method == "POST":
-        if window is None:
-            errors = [_("The elective window for this academic year is not open.")]
-            status = 409
+        ids = [_int_or_none(x) for x in request.POST.getlist("line")]
+        if record.status != StudentStatus.ACTIVE:
+            errors, status = [_("Only a studying student chooses electives.")], 403
+        elif year is None:
+            errors, status = [_("The elective window for this academic year is not open.")], 409
+        elif None in ids:
+            errors, status = [_("A discipline chosen is not offered in this plan's elective groups.")], 400
         else:
-            raw = request.POST.getlist("line")
-            ids = [_int_or_none(x) for x in raw]
-            if None in ids:
-                errors, status = [_("A discipline chosen is not offered in this plan's elective groups.")], 400
+            chosen = set(ids)
+            try:
+                plan = services.plan_save(
+                    student=request.user,
+                    academic_year=year,
+                    chosen_ids=chosen,
+                    submit="submit" in request.POST,
+                    request=request,
+                )
+            except ValidationError as exc:
+                # A wrong choice is the request's fault (400); a closed window or plan is a conflict (409).
+                wrong = {e.code for e in exc.error_list} & {"choice", "credits"}
+                errors, status = exc.messages, 400 if wrong else 409
             else:
-                chosen = set(ids)
-                try:
-                    plan = services.plan_save(
-                        student=request.user,
-                        academic_year=window.academic_year,
-                        chosen_ids=chosen,
-                        submit="submit" in request.POST,
-                        request=request,
-                    )
-                except ValidationError as exc:
-                    # A wrong choice is the request's fault (400); a closed window or plan is a conflict.
-                    wrong = {e.code for e in exc.error_list} & {"choice", "credits", "not_active"}
-                    errors, status = exc.messages, 400 if wrong else 409
+                if plan.status == PlanStatus.SUBMITTED:
+                    messages.success(request, _("Your plan is submitted to your adviser."))
                 else:
-                    if plan.status == PlanStatus.SUBMITTED:
-                        messages.success(request, _("Your plan is submitted to your adviser."))
-                    else:
-                        messages.success(request, _("Your choice is saved. Submit the plan when it is complete."))
-                    return redirect(f"{request.path}?year={window.academic_year_id}")
+                    messages.success(request, _("Your choice is saved. Submit the plan when it is complete."))
+                return redirect(f"{request.path}?year={year.pk}")
     preview = []
     if frame is not None and frame.curriculum is not None:
         chosen_lines = [line for group in frame.groups for line in group.options if line.pk in chosen]
-        preview = selectors.credits_by_term(services._lines_from(frame, plan, chosen_lines), frame.term_numbers)
+        preview = selectors.credits_by_term(selectors.lines_for(frame, plan, chosen_lines), frame.term_numbers)
     return render(
         request,
         "plans/mine.html",
         {
             "record": record,
-            "windows": windows,
-            "window": window,
+            "years": years,
+            "year": year,
+            "window": windows.get(year.pk) if year is not None else None,
             "frame": frame,
             "plan": plan,
             "chosen": chosen,
-            "editable": window is not None and record.status == "active" and (plan is None or plan.is_editable),
+            "editable": year is not None and (plan is None or plan.is_editable),
             "preview": preview,
             "errors": errors,
             "plans": selectors.student_plans(request.user),

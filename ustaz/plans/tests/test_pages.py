@@ -38,11 +38,15 @@ def test_the_student_chooses_saves_and_submits_on_their_page(school, as_user):
 def test_a_wrong_choice_is_refused_with_a_message_and_nothing_saved(school, as_user):
     student = make_student(school.group)
     client = as_user(student)
-    response = client.post("/plans/my/", {"line": [school.elective_c.pk], "submit": ""})
+    year = school.year.pk
+    response = client.post("/plans/my/", {"year": year, "line": [school.elective_c.pk], "submit": ""})
     assert response.status_code == 400
     assert "choose disciplines of 5 credits" in response.content.decode()
-    assert client.post("/plans/my/", {"line": ["abc"], "submit": ""}).status_code == 400
-    assert client.post("/plans/my/", {"line": ["99999999999999"], "submit": ""}).status_code == 400
+    assert client.post("/plans/my/", {"year": year, "line": ["abc"], "submit": ""}).status_code == 400
+    assert client.post("/plans/my/", {"year": year, "line": ["99999999999999"], "submit": ""}).status_code == 400
+    # A year no window is open for is refused, never saved into another year.
+    assert client.post("/plans/my/", {"year": "x", "line": full_choice(school)}).status_code == 409
+    assert client.post("/plans/my/", {"line": full_choice(school)}).status_code == 409
     assert not StudyPlan.objects.filter(student=student).exists()
 
 
@@ -51,8 +55,27 @@ def test_with_the_window_closed_the_page_says_so_and_refuses_a_choice(school, as
     services.window_close(window=school.window, by=school.office)
     client = as_user(student)
     assert "No elective window is open" in client.get("/plans/my/").content.decode()
-    assert client.post("/plans/my/", {"line": full_choice(school), "submit": ""}).status_code == 409
+    response = client.post("/plans/my/", {"year": school.year.pk, "line": full_choice(school), "submit": ""})
+    assert response.status_code == 409
     assert not StudyPlan.objects.exists()
+
+
+def test_a_plan_returned_after_the_window_closed_is_changed_and_resubmitted(school, as_user):
+    student = make_student(school.group)
+    plan = services.plan_save(student=student, academic_year=school.year, chosen_ids=full_choice(school), submit=True)
+    services.window_close(window=school.window, by=school.office)
+    services.plan_return(plan=plan, by=school.adviser, reason="Take the other EL-4 discipline")
+    client = as_user(student)
+    page = client.get("/plans/my/").content.decode()
+    assert "Take the other EL-4 discipline" in page and "Submit to my adviser" in page
+    changed = [school.elective_c.pk, school.elective_d.pk, el4_options(school)[1].pk]
+    response = client.post("/plans/my/", {"year": school.year.pk, "line": changed, "submit": ""})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+    # A classmate who had not begun cannot start now.
+    classmate = make_student(school.group, name="Late")
+    assert "No elective window is open" in as_user(classmate).get("/plans/my/").content.decode()
 
 
 def test_the_adviser_approves_and_returns_through_the_pages(school, as_user):
