@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ustaz.academics.models import (
     AcademicYear,
@@ -278,15 +279,22 @@ class OfficeRow:
     plan: StudyPlan | None
 
 
-def office_rows(*, academic_year: AcademicYear, programme_id: int | None, group_id: int | None) -> list[OfficeRow]:
-    """Every studying student (of the programme or group chosen) with their plan for the year, if any, and its
-    state (two queries: the records, the plans)."""
-    records = StudentRecord.objects.filter(status=StudentStatus.ACTIVE).select_related("student", "group", "programme")
+def office_records(*, programme_id: int | None, group_id: int | None) -> QuerySet[StudentRecord]:
+    """The studying students of the programme or group chosen (all of them when none is), in list order."""
+    records = StudentRecord.objects.filter(status=StudentStatus.ACTIVE)
     if programme_id:
         records = records.filter(programme_id=programme_id)
     if group_id:
         records = records.filter(group_id=group_id)
-    records = list(records.order_by("group__name", "student__last_name", "student__first_name", "pk"))
+    return records.select_related("student", "group", "programme").order_by(
+        "group__name", "student__last_name", "student__first_name", "pk"
+    )
+
+
+def office_rows(records, academic_year: AcademicYear) -> list[OfficeRow]:
+    """The records given (a page of them) with each one's plan for the year, if any (one query beside the
+    records')."""
+    records = list(records)
     plans = {
         p.student_id: p
         for p in StudyPlan.objects.filter(
@@ -294,6 +302,21 @@ def office_rows(*, academic_year: AcademicYear, programme_id: int | None, group_
         ).only("pk", "student_id", "status", "submitted_at", "decided_at", "academic_year_id")
     }
     return [OfficeRow(record=r, plan=plans.get(r.student_id)) for r in records]
+
+
+def office_counts(records: QuerySet[StudentRecord], academic_year: AcademicYear) -> list[tuple[str, int]]:
+    """How many of the students have a plan in each state, and how many have none (two queries)."""
+    total = records.count()
+    by_status = dict(
+        StudyPlan.objects.filter(academic_year=academic_year, student_id__in=records.values("student_id"))
+        .order_by()  # no default ordering in the GROUP BY
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    counts = [(str(label), by_status.get(value, 0)) for value, label in PlanStatus.choices]
+    counts.append((str(_("No plan yet")), total - sum(by_status.values())))
+    return counts
 
 
 # --- Courses from the approved plans -------------------------------------------------------------------------

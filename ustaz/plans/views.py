@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -15,6 +16,9 @@ from ustaz.core.models import ImportJob
 from . import access, selectors, services
 from .forms import OfficeFilterForm, ReturnForm, TermForm, WindowForm
 from .models import PlanLineKind, PlanStatus
+
+# Students per page of the office's list of plans.
+OFFICE_PER_PAGE = 100
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -236,29 +240,21 @@ def office(request: HttpRequest) -> HttpResponse:
         if latest is not None:
             data["year"] = str(latest.academic_year_id)
     form = OfficeFilterForm(data or None)
-    rows = None
+    page = counts = None
     status = 200
     if form.is_bound:
         if form.is_valid():
-            rows = selectors.office_rows(
-                academic_year=form.cleaned_data["year"],
+            year = form.cleaned_data["year"]
+            records = selectors.office_records(
                 programme_id=form.cleaned_data["programme"].pk if form.cleaned_data["programme"] else None,
                 group_id=form.cleaned_data["group"].pk if form.cleaned_data["group"] else None,
             )
+            page = Paginator(records, OFFICE_PER_PAGE).get_page(request.GET.get("page"))
+            page.object_list = selectors.office_rows(page.object_list, year)
+            counts = selectors.office_counts(records, year)
         elif request.GET:
             status = 400
-    by_status: dict[str, int] = {}
-    for row in rows or []:
-        key = row.plan.status if row.plan else ""
-        by_status[key] = by_status.get(key, 0) + 1
-    counts = [(label, by_status.get(value, 0)) for value, label in PlanStatus.choices]
-    counts.append((_("No plan yet"), by_status.get("", 0)))
-    return render(
-        request,
-        "plans/office.html",
-        {"form": form, "rows": rows, "counts": counts},
-        status=status,
-    )
+    return render(request, "plans/office.html", {"form": form, "page": page, "counts": counts}, status=status)
 
 
 @login_required

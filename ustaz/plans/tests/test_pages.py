@@ -163,10 +163,11 @@ def test_the_office_lists_cost_the_same_queries_however_many_students(school, as
     _students_with_plans(school, 20, start=3)
     many = _queries(client, url)
     # Office list: session, user, the form's choices (years, programmes, groups), the latest window, the
-    # records with their students, groups and programmes, the plans. Proposal: session, user, the term,
-    # the plans' lines, the disciplines, the groups, the links, the courses, the enrolments, the jobs.
+    # page's count and records (with their students, groups and programmes), their plans, the count of all
+    # and the plans by state. Proposal: session, user, the term, the plans' lines, the disciplines, the
+    # groups, the links, the courses, the enrolments, the jobs.
     assert few == many, (few, many)
-    assert many <= 14
+    assert many <= 16
 
 
 def test_the_advisers_list_costs_the_same_queries_however_many_students(school, as_user):
@@ -175,6 +176,18 @@ def test_the_advisers_list_costs_the_same_queries_however_many_students(school, 
     few = _queries(client, "/plans/advising/")
     _students_with_plans(school, 20, start=3)
     assert _queries(client, "/plans/advising/") == few
+
+
+def test_the_office_list_is_paginated(school, as_user):
+    from ustaz.plans import views
+
+    for n in range(views.OFFICE_PER_PAGE + 1):
+        make_student(school.group, name=f"P{n:03d}")
+    client = as_user(school.office)
+    first = client.get(f"/plans/office/?year={school.year.pk}").content.decode()
+    assert "Page 1 of 2" in first and f"No plan yet: {views.OFFICE_PER_PAGE + 1}" in first
+    second = client.get(f"/plans/office/?year={school.year.pk}&page=2").content.decode()
+    assert second.count('<th scope="row">') == 1
 
 
 def test_the_office_list_shows_each_student_with_the_state_of_their_plan(school, as_user):
@@ -187,6 +200,7 @@ def test_the_office_list_shows_each_student_with_the_state_of_their_plan(school,
     page = as_user(school.office).get(f"/plans/office/?year={school.year.pk}").content.decode()
     assert "Waiting" in page and "Nothing" in page and "OnLeave" not in page
     assert "Submitted to the adviser" in page and "No plan yet" in page
+    assert "Submitted to the adviser: 1" in page and "No plan yet: 1" in page and "Approved: 0" in page
     assert as_user(school.office).get("/plans/office/?year=abc").status_code == 400
 
 
