@@ -328,6 +328,7 @@ class ProposedCourse:
     groups: list[StudyGroup]
     student_ids: list[int]
     new_enrolments: int
+    restudy_ids: set[int] = field(default_factory=set)  # those who study the discipline again (F)
 
 
 @dataclass
@@ -364,15 +365,18 @@ def proposal(term: Term) -> Proposal:
             kind__in=[PlanLineKind.CURRICULUM, PlanLineKind.RESTUDY],
         )
         .values_list(
-            "discipline_id", "plan__student_id", "plan__student__student_record__group_id", "curriculum_line_id"
+            "discipline_id", "plan__student_id", "plan__student__student_record__group_id", "curriculum_line_id", "kind"
         )
         .order_by("discipline_id", "plan__student_id")
     )
     students: dict[int, dict[int, None]] = defaultdict(dict)
     groups: dict[int, dict[int, None]] = defaultdict(dict)
     lines: dict[int, int | None] = {}
-    for discipline_id, student_id, group_id, line_id in rows:
+    restudy: dict[int, set[int]] = defaultdict(set)
+    for discipline_id, student_id, group_id, line_id, kind in rows:
         students[discipline_id][student_id] = None
+        if kind == PlanLineKind.RESTUDY:
+            restudy[discipline_id].add(student_id)
         groups[discipline_id][group_id] = None
         if line_id and lines.get(discipline_id) is None:
             lines[discipline_id] = line_id
@@ -404,6 +408,7 @@ def proposal(term: Term) -> Proposal:
                 groups=sorted((group_objects[g] for g in groups[discipline_id]), key=lambda g: g.name),
                 student_ids=ids,
                 new_enrolments=new,
+                restudy_ids=restudy.get(discipline_id, set()),
             )
         )
     return Proposal(term=term, courses=proposed, students=len({s for ss in students.values() for s in ss}))

@@ -30,6 +30,7 @@ from ustaz.accounts.models import User
 from ustaz.core import imports
 from ustaz.core.models import AuditAction, ImportJob, ImportJobStatus
 from ustaz.core.services import audit_record
+from ustaz.grades import services as grades_services
 from ustaz.notifications import services as notifications
 
 from . import selectors
@@ -279,6 +280,7 @@ class Applied:
     courses_created: int = 0
     courses_reused: int = 0
     enrolments_added: int = 0
+    restudy_refused: int = 0  # the gradebook refused to enrol a student to study the discipline again
 
 
 def _course_for(term: Term, proposed: selectors.ProposedCourse):
@@ -328,9 +330,22 @@ def plans_apply(
                     "student_id", flat=True
                 )
             )
-            new = [Enrolment(course=course, student_id=s) for s in proposed.student_ids if s not in already]
+            new = [
+                Enrolment(course=course, student_id=s)
+                for s in proposed.student_ids
+                if s not in already and s not in proposed.restudy_ids
+            ]
             Enrolment.objects.bulk_create(new, ignore_conflicts=True)
             done.enrolments_added += len(new)
+            # A discipline studied again is enrolled by the gradebook's own rule (its attempts, audited).
+            for student in User.objects.filter(pk__in=proposed.restudy_ids - already).order_by("pk"):
+                try:
+                    with transaction.atomic():
+                        grades_services.restudy_enrol(course=course, student=student, enrolled_by=by, request=request)
+                except ValidationError:
+                    done.restudy_refused += 1
+                else:
+                    done.enrolments_added += 1
         if progress is not None:
             progress(n, total)
     audit_record(
@@ -341,6 +356,7 @@ def plans_apply(
             "courses_created": done.courses_created,
             "courses_reused": done.courses_reused,
             "enrolments_added": done.enrolments_added,
+            "restudy_refused": done.restudy_refused,
             "students": plan.students,
         },
         request=request,

@@ -92,3 +92,24 @@ def test_a_debt_of_the_plans_own_year_or_later_is_not_brought_in(school):
     student = make_student(school.group)
     course = failed(student, school.adviser, 5)
     assert selectors.debts(student, course.term.starts_on) == []
+
+
+def test_applying_enrols_a_discipline_studied_again_by_the_gradebooks_rule(school):
+    from ustaz.academics.models import Course
+    from ustaz.core.models import AuditAction, AuditEvent
+
+    student = make_student(school.group)
+    f = failed(student, school.adviser, 5)  # F last autumn
+    fx = failed(student, school.adviser, 40)  # FX: retaken in its own course, nothing to enrol
+    plan = services.plan_save(student=student, academic_year=school.year, chosen_ids=full_choice(school), submit=True)
+    services.plan_approve(plan=plan, by=school.adviser)
+    done = services.plans_apply(term=school.autumn, by=school.office)
+    again = Course.objects.get(term=school.autumn, discipline=f.discipline)
+    assert Enrolment.objects.filter(course=again, student=student).exists()
+    assert not Course.objects.filter(term=school.autumn, discipline=fx.discipline).exists()
+    event = AuditEvent.objects.get(action=AuditAction.RESTUDY_ENROLLED)
+    assert event.details["after"] == f.pk and event.actor == school.office
+    assert done.restudy_refused == 0
+    # Applying again enrols nobody twice, the restudy neither.
+    assert services.plans_apply(term=school.autumn, by=school.office).enrolments_added == 0
+    assert AuditEvent.objects.filter(action=AuditAction.RESTUDY_ENROLLED).count() == 1
