@@ -3,17 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format messages bench
+.PHONY: run test install lint format messages bench lock
 .DEFAULT_GOAL := run
 
-# The virtual environment, reinstalled whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+# The virtual environment, reinstalled whenever the project or its lock changes. Every package comes from the
+# lock, pinned and checked by its hashes; the build tools first, because xstatic-bootstrap ships only an sdist
+# whose setup.py still imports pkg_resources (setuptools < 81, built without isolation).
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-build.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@# xstatic-bootstrap ships only an sdist whose setup.py still imports pkg_resources.
-	$(BIN)/pip install --quiet --disable-pip-version-check 'setuptools<81' wheel
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation 'xstatic-bootstrap>=5.3,<6'
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) --require-hashes -r requirements-build.lock
+	$(PIP) --require-hashes --no-build-isolation -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	@touch $@
+
+# The lock, made anew from pyproject.toml (after a dependency is added or changed): `make lock`.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	@test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet --disable-pip-version-check pip-tools
+	$(PIP_COMPILE) --extra test -o requirements.lock pyproject.toml requirements-build.in
+	$(PIP_COMPILE) -o requirements-build.lock requirements-build.in
 
 install: $(VENV)/.installed
 

@@ -122,7 +122,7 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     other_teacher = _person("OtherTeacher", Role.TEACHER)
     course.teachers.add(teacher)
     other_course.teachers.add(other_teacher)
-    # The owner's group's adviser approves its students' study plans and reads their files.
+    # The course's teacher advises the owner's group (the student's file, issue 22); the other teacher does not.
     group.advisor = teacher
     group.save(update_fields=["advisor"])
     applicant = _person("Applicant", Role.APPLICANT, iin="")

@@ -121,6 +121,8 @@ KWARGS = {
     "academics:basis_document": lambda u: {"pk": u.student_record.pk},
     "academics:measure": lambda u: {"pk": u.restrictive_measure.pk},
     "academics:measure_end": lambda u: {"pk": u.restrictive_measure.pk},
+    "academics:student_file": lambda u: {"pk": u.student_record.pk},
+    "academics:group_advisor": lambda u: {"pk": u.group.pk},
     "materials:course": lambda u: _course(u),
     "materials:section_add": lambda u: _course(u),
     "materials:material_add": lambda u: _course(u),
@@ -201,6 +203,7 @@ KWARGS = {
     "quizzes:option_media": lambda u: {"attempt_pk": u.attempt.pk, "position": 0, "option": 0},
     "quizzes:event": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:submit": lambda u: {"attempt_pk": u.attempt.pk},
+    "quizzes:take_over": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:review": lambda u: {"attempt_pk": u.attempt.pk},
     "quizzes:essay_grade": lambda u: {"attempt_pk": u.attempt.pk, "position": u.essay_position},
     "admissions:verify": lambda u: {"token": _verify_token(u)},
@@ -500,6 +503,14 @@ EXPECTED: dict[str, Expect] = {
     "academics:measure_create": page(office_only()),
     "academics:measure": page(office_only()),
     "academics:measure_end": post_only(office_only()),
+    # The student's file (issue 22): the student, their group's adviser (teacher), the office and the rector;
+    # nobody else learns it exists. Everyone has "my file" (a page saying there is none without a record).
+    "academics:student_file": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
+    "academics:my_file": everyone(),
+    "academics:students": page(persons(FORBIDDEN, office=OK, rector=OK)),
+    "academics:advisees": page(persons(FORBIDDEN, teacher=OK, other_teacher=OK)),
+    "academics:groups": page(office_only()),
+    "academics:group_advisor": post_only(office_only()),
     # --- Materials ---
     "materials:course": page(course_readers()),
     "materials:material": page(course_readers()),
@@ -629,6 +640,8 @@ EXPECTED: dict[str, Expect] = {
     "quizzes:save": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     "quizzes:event": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     "quizzes:submit": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
+    # Only the attempt's student takes it over (here it is submitted: refused with a message, a redirect).
+    "quizzes:take_over": post_only(owner_and_teacher(teacher=FORBIDDEN, office=FORBIDDEN)),
     # The drawn questions carry no media: the media addresses answer 404, to everybody.
     "quizzes:media": page(persons(NOT_FOUND)),
     "quizzes:option_media": page(persons(NOT_FOUND)),

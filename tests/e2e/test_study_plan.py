@@ -22,6 +22,7 @@ from ustaz.curricula import services as curricula
 from ustaz.curricula.models import Component, Control, Curriculum, CurriculumStatus, Cycle, LineKind
 from ustaz.plans import services as plans
 
+from .a11y import axe_violations
 from .conftest import log_in
 
 
@@ -87,6 +88,7 @@ def test_a_chosen_plan_approved_and_applied_gives_the_student_the_terms_courses(
     page.get_by_role("button", name="Submit to my adviser").click()
     page.get_by_text("Your plan is submitted to your adviser.").wait_for()
     assert page.locator("#plan-status").inner_text() == "Submitted to the adviser"
+    assert axe_violations(page) == []
 
     # The adviser approves it.
     adviser_context = browser.new_context(base_url=live_server.url, locale="en-US")
@@ -96,6 +98,7 @@ def test_a_chosen_plan_approved_and_applied_gives_the_student_the_terms_courses(
     adviser_page.get_by_role("link", name=re.compile("Sadykova")).click()
     assert adviser_page.get_by_role("rowheader", name="Polyphony").is_visible()
     assert adviser_page.get_by_role("rowheader", name="Orchestration").count() == 0
+    assert axe_violations(adviser_page) == []
     adviser_page.get_by_role("button", name="Approve the plan").click()
     adviser_page.get_by_text("The plan is approved.").wait_for()
 
@@ -103,12 +106,19 @@ def test_a_chosen_plan_approved_and_applied_gives_the_student_the_terms_courses(
     office_context = browser.new_context(base_url=live_server.url, locale="en-US")
     office_page = office_context.new_page()
     log_in(office_page, office.username, PASSWORD)
+    office_page.get_by_role("link", name="Study plans").click()
+    office_page.wait_for_url(re.compile(r"/plans/windows/$"))
+    assert axe_violations(office_page) == []
+    office_page.get_by_role("link", name="Students' plans").click()
+    office_page.get_by_text("Approved: 1").wait_for()
+    assert axe_violations(office_page) == []
     office_page.goto("/plans/office/courses/")
     office_page.get_by_label("Term").select_option(str(term.pk))
     office_page.get_by_role("button", name="Show the proposal").click()
     assert (
         office_page.locator("#proposal-summary").inner_text().startswith("2 courses to make, 0 to reuse, 2 enrolments")
     )
+    assert axe_violations(office_page) == []
     office_page.get_by_role("button", name="Apply the plans").click()
     office_page.wait_for_url(re.compile(r"/imports/\d+/$"))
     office_page.get_by_text("2 courses made and 0 reused; 2 enrolments added.").wait_for()
@@ -125,5 +135,12 @@ def test_a_chosen_plan_approved_and_applied_gives_the_student_the_terms_courses(
     assert studying.get_by_role("link", name="Polyphony").is_visible()
     assert studying.get_by_role("link", name="Orchestration").count() == 0
     assert orchestration.courses.count() == 0
+    # Their file shows the plan, approved, with its credits per term.
+    page.get_by_role("link", name="My file").click()
+    plans_section = page.locator("#plan")
+    assert plans_section.get_by_role("heading", name="Individual study plans").is_visible()
+    assert plans_section.get_by_text("Approved").is_visible()
+    assert plans_section.get_by_text("60 credits in the year.").is_visible()
+    assert axe_violations(page) == []
     for context in (student_context, adviser_context, office_context):
         context.close()

@@ -109,3 +109,51 @@ def get_measure_for(user: User, pk: int) -> RestrictiveMeasure:
         return RestrictiveMeasure.objects.get(pk=pk)
     except RestrictiveMeasure.DoesNotExist:
         raise Http404 from None
+
+
+# --- The student's file (docs/decisions/0016-student-file.md) ------------------------------------------------
+# Who reads every student's file: the academic office, the rector, an administrator.
+FILE_READERS = OVERSEERS
+
+
+def can_read_every_file(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*FILE_READERS)
+
+
+def can_view_student_file(viewer: User, record: StudentRecord) -> bool:
+    """The student themselves (whatever their status: an expelled or on-leave student keeps read access to
+    their record), the adviser of their group, the academic office, the rector, an administrator."""
+    if not viewer.is_authenticated:
+        return False
+    if record.student_id == viewer.pk:
+        return True
+    return can_read_every_file(viewer) or is_advisor_of(viewer, record)
+
+
+def get_file_record_for(viewer: User, pk: int) -> StudentRecord:
+    """The record whose file the viewer opens, with what its header shows; 404 for anyone who may not read
+    it (another student, a teacher who is not the group's adviser...): the file's existence is not told."""
+    from .selectors import file_record
+
+    record = file_record(pk=pk)
+    if record is None or not can_view_student_file(viewer, record):
+        raise Http404
+    return record
+
+
+def can_list_students(user: User) -> bool:
+    """The office's list of students, each linking to the file: whoever reads every file."""
+    return can_read_every_file(user)
+
+
+def can_set_advisors(user: User) -> bool:
+    return can_manage_structure(user)
+
+
+def get_group_for_advisor(user: User, pk: int) -> StudyGroup:
+    if not can_set_advisors(user):
+        raise PermissionDenied
+    try:
+        return StudyGroup.objects.get(pk=pk)
+    except StudyGroup.DoesNotExist:
+        raise Http404 from None

@@ -99,3 +99,24 @@ class RestrictiveMeasureForm(BootstrapFormMixin, forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The measures cannot end before they start."))
         return data
+
+
+class AdviserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.username
+
+
+class GroupAdvisorForm(forms.Form):
+    """The office sets a group's adviser: a teacher, or nobody."""
+
+    advisor = AdviserChoiceField(
+        label=_("Adviser"), queryset=User.objects.none(), required=False, empty_label=_("No adviser")
+    )
+
+    def __init__(self, *args, teachers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teachers is None:
+            teachers = User.objects.filter(User.role_filter(Role.TEACHER), is_active=True).order_by(
+                "last_name", "first_name", "username"
+            )
+        self.fields["advisor"].queryset = teachers

@@ -150,3 +150,69 @@ def basis_history(record: StudentRecord) -> QuerySet:
         target_id=str(record.pk),
         action__in=[AuditAction.DLT_BASIS_CHANGED, AuditAction.DLT_BASIS_DOCUMENT],
     ).select_related("actor")
+
+
+# --- The student's file and the lists leading to it (docs/decisions/0016-student-file.md) -----------------
+def _file_records() -> QuerySet[StudentRecord]:
+    return with_effective_basis(
+        StudentRecord.objects.select_related("student", "programme", "group__advisor", "basis_document")
+    )
+
+
+def file_record(*, pk: int | None = None, student: User | None = None) -> StudentRecord | None:
+    """A record with everything the file's header shows (the student, programme, group and its adviser, the
+    basis document, today's effective basis) in one query; None when there is none."""
+    records = _file_records()
+    records = records.filter(pk=pk) if pk is not None else records.filter(student=student)
+    return records.first()
+
+
+def student_list(
+    *,
+    query: str = "",
+    programme_id: int | None = None,
+    group_id: int | None = None,
+    status: str = "",
+    advisor: User | None = None,
+) -> QuerySet[StudentRecord]:
+    """The students with their programme, group and adviser and today's basis, searched by name, login or
+    IIN and filtered (an adviser's list: the students of the groups they advise); one query per page."""
+    records = _file_records()
+    if advisor is not None:
+        records = records.filter(group__advisor=advisor)
+    if query:
+        for word in query.split()[:5]:
+            records = records.filter(
+                Q(student__last_name__icontains=word)
+                | Q(student__first_name__icontains=word)
+                | Q(student__patronymic__icontains=word)
+                | Q(student__username__icontains=word)
+                | Q(student__iin__startswith=word)
+            )
+    if programme_id:
+        records = records.filter(programme_id=programme_id)
+    if group_id:
+        records = records.filter(group_id=group_id)
+    if status:
+        records = records.filter(status=status)
+    return records.order_by("group__name", "student__last_name", "student__first_name", "pk")
+
+
+def groups_with_counts() -> QuerySet:
+    """Every group with its programme, adviser and number of students, in one query."""
+    from django.db.models import Count
+
+    from .models import StudyGroup
+
+    return (
+        StudyGroup.objects.select_related("programme", "advisor")
+        .annotate(students=Count("student_records"))
+        .order_by("name")
+    )
+
+
+def teachers() -> QuerySet[User]:
+    """Who may advise a group: the holders of the teacher role."""
+    return User.objects.filter(User.role_filter(Role.TEACHER), is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )

@@ -393,3 +393,29 @@ def restrictive_measure_end(
         request=request,
     )
     return measure
+
+
+# --- The group's adviser (docs/decisions/0016-student-file.md) --------------------------------------------
+@transaction.atomic
+def group_advisor_set(
+    *, group: StudyGroup, advisor: User | None, by: User | None, request: HttpRequest | None = None
+) -> StudyGroup:
+    """Set (or clear, with None) the group's adviser: a holder of the teacher role. The group's row is locked
+    so that two people changing it at once are recorded one after the other; no change, no audit event."""
+    group = StudyGroup.objects.select_for_update().get(pk=group.pk)
+    if advisor is not None and not (advisor.is_active and Role.TEACHER in advisor.role_set):
+        raise ValidationError(_("The adviser must be a teacher."))
+    new_id = advisor.pk if advisor is not None else None
+    if group.advisor_id == new_id:
+        return group
+    old_id = group.advisor_id
+    group.advisor = advisor
+    group.save(update_fields=["advisor"])
+    audit_record(
+        action=AuditAction.GROUP_ADVISER_SET,
+        actor=by,
+        target=group,
+        details={"old": old_id, "new": new_id},
+        request=request,
+    )
+    return group

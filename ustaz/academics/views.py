@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ustaz.accounts import services as accounts_services
+from ustaz.accounts.models import Role
 from ustaz.core import imports, tables
 from ustaz.core.files import serve_private_file
 
@@ -20,11 +22,13 @@ from .forms import (
     BasisDocumentForm,
     CourseCreateForm,
     EnrolGroupForm,
+    GroupAdvisorForm,
     RestrictiveMeasureForm,
     StudentBasisForm,
     StudentImportForm,
 )
-from .models import BasisDocument, RestrictiveMeasure, StudyGroup
+from .models import BasisDocument, DltBasis, Programme, RestrictiveMeasure, StudentStatus, StudyGroup
+from .student_file import sections_for as file_sections
 
 
 @login_required
@@ -298,3 +302,125 @@ def measure_end(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "core/bad_request.html", {"message": " ".join(exc.messages)}, status=400)
     messages.success(request, _("The restrictive measures are ended: the students' own basis applies from today."))
     return redirect("academics:measure", pk=measure.pk)
+
+
+# --- The student's file and the lists leading to it (docs/decisions/0016-student-file.md) ---------------------
+STUDENTS_PER_PAGE = 50
+GROUPS_PER_PAGE = 50
+
+
+def _int_param(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 10 else None
+
+
+def _render_file(request: HttpRequest, record) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    sections = [
+        (section, mark_safe(render_to_string(section.template, context, request=request)))  # noqa: S308 - our templates
+        for section, context in file_sections(request.user, record)
+    ]
+    return render(
+        request,
+        "academics/student_file.html",
+        {
+            "record": record,
+            "student": record.student,
+            "sections": sections,
+            "is_own": record.student_id == request.user.pk,
+            "effective_basis_label": DltBasis(record.effective_basis).label,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def student_file(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_file(request, access.get_file_record_for(request.user, pk))
+
+
+@login_required
+def my_file(request: HttpRequest) -> HttpResponse:
+    record = selectors.file_record(student=request.user)
+    if record is None:
+        return render(request, "academics/my_file_none.html")
+    return _render_file(request, record)
+
+
+def _student_list_page(request: HttpRequest, *, advisor=None, title: str, url_name: str) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    programme_id = _int_param(request.GET.get("programme"))
+    group_id = _int_param(request.GET.get("group"))
+    status = request.GET.get("status", "")
+    if status not in StudentStatus.values:
+        status = ""
+    records = selectors.student_list(
+        query=query, programme_id=programme_id, group_id=group_id, status=status, advisor=advisor
+    )
+    groups = StudyGroup.objects.order_by("name").only("pk", "name")
+    if advisor is not None:
+        groups = groups.filter(advisor=advisor)
+    return render(
+        request,
+        "academics/students.html",
+        {
+            "title": title,
+            "url_name": url_name,
+            "page": Paginator(records, STUDENTS_PER_PAGE).get_page(request.GET.get("page")),
+            "query": query,
+            "programme_id": programme_id,
+            "group_id": group_id,
+            "status": status,
+            "programmes": Programme.objects.order_by("code").only("pk", "code", "name_kk", "name_ru", "name_en")
+            if advisor is None
+            else None,
+            "groups": groups,
+            "statuses": StudentStatus.choices,
+            "is_advisees": advisor is not None,
+        },
+    )
+
+
+@login_required
+def students(request: HttpRequest) -> HttpResponse:
+    if not access.can_list_students(request.user):
+        raise PermissionDenied
+    return _student_list_page(request, title=_("Students"), url_name="academics:students")
+
+
+@login_required
+def advisees(request: HttpRequest) -> HttpResponse:
+    """A teacher's advisees: the students of the groups they advise."""
+    if not request.user.has_role(Role.TEACHER):
+        raise PermissionDenied
+    return _student_list_page(request, advisor=request.user, title=_("My advisees"), url_name="academics:advisees")
+
+
+@login_required
+def groups(request: HttpRequest) -> HttpResponse:
+    if not access.can_set_advisors(request.user):
+        raise PermissionDenied
+    teachers = list(selectors.teachers().only("pk", "last_name", "first_name", "patronymic", "username"))
+    page = Paginator(selectors.groups_with_counts(), GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "academics/groups.html", {"page": page, "teachers": teachers})
+
+
+@login_required
+@require_POST
+def group_advisor(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.get_group_for_advisor(request.user, pk)
+    form = GroupAdvisorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.group_advisor_set(
+                group=group, advisor=form.cleaned_data["advisor"], by=request.user, request=request
+            )
+        except ValidationError as exc:
+            form.add_error("advisor", exc)
+        else:
+            messages.success(request, _("The adviser of group %(group)s is saved.") % {"group": group.name})
+            return redirect(f"{reverse('academics:groups')}?page={_int_param(request.POST.get('page')) or 1}")
+    message = " ".join(e for errors in form.errors.values() for e in errors)
+    return render(request, "core/bad_request.html", {"message": message}, status=400)

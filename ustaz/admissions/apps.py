@@ -14,9 +14,12 @@ class AdmissionsConfig(AppConfig):
 
         kinds.register(STATUS_CHANGED, _("My application's status changed"))
 
+        from ustaz.academics import student_file
         from ustaz.core import calendar, person_file
 
+        from .file_section import DOCUMENTS
         from .selectors import calendar_events, file_entries
 
         person_file.register(file_entries)
         calendar.register(calendar_events)
+        student_file.register(DOCUMENTS)

@@ -8,8 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A weekly series an event is one occurrence of: the feed writes the series once, as a repeating event
+    (RRULE) with its excluded dates (EXDATE), and an occurrence that differs from the plan as an override of its
+    date (RECURRENCE-ID); pages list the occurrences as they are."""
+
+    uid: str  # the series' own, shared by its occurrences in the feed
+    first: datetime  # the first occurrence as planned, in the series' own zone (the rule repeats its wall time)
+    last: datetime  # the last occurrence as planned
+    duration: timedelta
+    excluded: tuple[datetime, ...] = ()  # planned occurrences that do not take place
+    summary: str = ""
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    sequence: int = 0
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,9 @@ class Event:
     url: str = ""
     cancelled: bool = False
     last_modified: datetime | None = None
+    sequence: int = 0  # bumped by every change calendars must take
+    repeat: Repeat | None = None  # the series this event is an occurrence of
+    occurrence: datetime | None = None  # with repeat: the start it was planned at
 
 
 Source = Callable[[Any, datetime, datetime], Iterable[Event]]  # (user, start, end)

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     DLT_BASIS_DOCUMENT = "academics.basis_document", _("Document of a student's DLT basis saved")
     RESTRICTIVE_MEASURE_CREATED = "academics.measure_created", _("Restrictive measures switched on")
     RESTRICTIVE_MEASURE_ENDED = "academics.measure_ended", _("Restrictive measures ended early")
+    GROUP_ADVISER_SET = "academics.adviser_set", _("Group's adviser set")
     STUDY_PLAN_SUBMITTED = "plans.submitted", _("Individual study plan submitted")
     STUDY_PLAN_APPROVED = "plans.approved", _("Individual study plan approved")
     STUDY_PLAN_RETURNED = "plans.returned", _("Individual study plan returned")

@@ -21,6 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import encodings
+
 
 class ImportFileError(Exception):
     """A file that cannot be imported as a whole; the message is translated and shown as it is."""
@@ -109,9 +111,14 @@ def _cell_text(value: Any) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("A CSV file must be saved in UTF-8.")) from exc
+        text = encodings.decode(content)
+    except (encodings.UnknownEncoding, UnicodeDecodeError) as exc:
+        raise ImportFileError(
+            _(
+                'The encoding of the CSV file could not be told: save it as UTF-8 (in Excel: "CSV UTF-8"), '
+                "Windows-1251 or KZ-1048."
+            )
+        ) from exc
     if "\x00" in text:
         raise ImportFileError(_("This is not a text file: a CSV file must be saved in UTF-8."))
     first_line = text[: text.find("\n")] if "\n" in text else text

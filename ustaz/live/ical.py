@@ -1,8 +1,12 @@
-"""An iCalendar (RFC 5545) document of a person's events, in their own time zone.
+"""An iCalendar (RFC 5545) document of a person's events, written with the icalendar library.
 
-Times are written as local times of the person's zone (DTSTART;TZID=Europe/Berlin:...) with a VTIMEZONE that
-lists that zone's offsets and their changes over the feed's span, read from the zoneinfo database, so that a
-calendar program shows the same wall-clock times as the platform even without its own zone database.
+One-off events are written in the person's own time zone (DTSTART;TZID=...). A weekly series is written once,
+as a repeating event in the zone it was planned in (its wall-clock time kept across summer time): RRULE weekly
+until its last date, EXDATE for the dates without a class (skipped when planned, cancelled since), and an
+override (RECURRENCE-ID) for each occurrence that differs from the plan (moved, longer, another room). Every
+event carries SEQUENCE and LAST-MODIFIED, so a calendar that subscribed replaces what changed. The library
+adds a VTIMEZONE for every zone used, from the zoneinfo database, so a calendar program shows the platform's
+wall-clock times even without its own zone database.
 """
 
 from __future__ import annotations
@@ -10,142 +14,119 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ustaz.core.calendar import Event
+import icalendar
 
-CRLF = "\r\n"
+from ustaz.core.calendar import Event, Repeat
+
+PRODID = "-//Ustaz//Distance learning//EN"
 
 
-def escape(text: str) -> str:
-    """TEXT values (RFC 5545 §3.3.11): backslash, semicolon, comma and newline escaped."""
+def _common(component: icalendar.Event, *, uid: str, now: datetime, sequence: int, modified: datetime | None) -> None:
+    component.add("uid", f"{uid}@ustaz")
+    component.add("dtstamp", now.astimezone(UTC))
+    component.add("sequence", sequence)
+    if modified is not None:
+        component.add("last-modified", modified.astimezone(UTC))
+
+
+def _texts(component: icalendar.Event, *, summary: str, description: str, location: str, url: str, base: str) -> None:
+    component.add("summary", summary)
+    if description:
+        component.add("description", description)
+    if location:
+        component.add("location", location)
+    if url:
+        component.add("url", f"{base.rstrip('/')}{url}")
+
+
+def _single(event: Event, zone: ZoneInfo, base: str, now: datetime) -> icalendar.Event:
+    component = icalendar.Event()
+    _common(component, uid=event.uid, now=now, sequence=event.sequence, modified=event.last_modified)
+    if isinstance(event.start, datetime):
+        component.add("dtstart", event.start.astimezone(zone))
+        if isinstance(event.end, datetime):
+            component.add("dtend", event.end.astimezone(zone))
+        component.add("transp", "OPAQUE")
+    else:
+        end = event.end if isinstance(event.end, date) else event.start + timedelta(days=1)
+        component.add("dtstart", event.start)
+        component.add("dtend", end)
+        component.add("transp", "TRANSPARENT")
+    _texts(
+        component,
+        summary=event.summary,
+        description=event.description,
+        location=event.location,
+        url=event.url,
+        base=base,
+    )
+    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    return component
+
+
+def _master(repeat: Repeat, base: str, now: datetime) -> icalendar.Event:
+    component = icalendar.Event()
+    _common(component, uid=repeat.uid, now=now, sequence=repeat.sequence, modified=repeat.last_modified)
+    component.add("dtstart", repeat.first)
+    component.add("dtend", repeat.first + repeat.duration)
+    # UNTIL in UTC (RFC 5545 §3.3.10, as DTSTART has a zone): the last occurrence's start, included.
+    component.add("rrule", {"freq": "weekly", "until": repeat.last.astimezone(UTC)})
+    if repeat.excluded:
+        component.add("exdate", list(repeat.excluded))
+    _texts(
+        component,
+        summary=repeat.summary,
+        description=repeat.description,
+        location=repeat.location,
+        url=repeat.url,
+        base=base,
+    )
+    component.add("status", "CONFIRMED")
+    component.add("transp", "OPAQUE")
+    return component
+
+
+def _as_planned(event: Event, repeat: Repeat) -> bool:
     return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+        event.start == event.occurrence
+        and isinstance(event.end, datetime)
+        and event.end - event.start == repeat.duration
+        and (event.summary, event.description, event.location) == (repeat.summary, repeat.description, repeat.location)
     )
 
 
-def fold(line: str) -> str:
-    """Lines longer than 75 octets are folded (§3.1), never inside a UTF-8 sequence."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        limit = 75 if not parts else 74  # a continuation line starts with a space
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return (CRLF + " ").join(parts)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
-
-
-def _offset(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    sign = "+" if seconds >= 0 else "-"
-    seconds = abs(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
-
-
-def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, timedelta, timedelta, bool]]:
-    """The zone's changes of offset between two moments: (UTC instant, offset before, offset after, is DST after).
-    Found by stepping a day at a time and bisecting to the second where the offset changes."""
-    found = []
-    moment = start.astimezone(UTC)
-    step = timedelta(days=1)
-    before = moment.astimezone(zone).utcoffset()
-    while moment < end:
-        following = moment + step
-        after = following.astimezone(zone).utcoffset()
-        if after != before:
-            low, high = moment, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if middle.astimezone(zone).utcoffset() == before:
-                    low = middle
-                else:
-                    high = middle
-            high = high.replace(microsecond=0)
-            found.append((high, before, after, bool(high.astimezone(zone).dst())))
-            before = after
-        moment = following
-    return found
-
-
-def vtimezone(zone: ZoneInfo, start: datetime, end: datetime) -> list[str]:
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
-    first_offset = start.astimezone(zone).utcoffset()
-    changes = transitions(zone, start, end)
-    # The offset in force at the start of the span, as a component starting well before it.
-    initial_dst = bool(start.astimezone(zone).dst())
-    lines += [
-        "BEGIN:" + ("DAYLIGHT" if initial_dst else "STANDARD"),
-        "DTSTART:19700101T000000",
-        f"TZOFFSETFROM:{_offset(first_offset)}",
-        f"TZOFFSETTO:{_offset(first_offset)}",
-        f"TZNAME:{start.astimezone(zone).tzname()}",
-        "END:" + ("DAYLIGHT" if initial_dst else "STANDARD"),
-    ]
-    for instant, before, after, is_dst in changes:
-        kind = "DAYLIGHT" if is_dst else "STANDARD"
-        local_before = (instant + before).replace(tzinfo=None)  # wall-clock time in the old offset
-        lines += [
-            f"BEGIN:{kind}",
-            f"DTSTART:{local_before.strftime('%Y%m%dT%H%M%S')}",
-            f"TZOFFSETFROM:{_offset(before)}",
-            f"TZOFFSETTO:{_offset(after)}",
-            f"TZNAME:{instant.astimezone(zone).tzname()}",
-            f"END:{kind}",
-        ]
-    lines.append("END:VTIMEZONE")
-    return lines
+def _override(event: Event, repeat: Repeat, zone: ZoneInfo, base: str, now: datetime) -> icalendar.Event:
+    component = _single(event, zone, base, now)
+    component.pop("UID")
+    component.add("uid", f"{repeat.uid}@ustaz")
+    component.add("recurrence-id", event.occurrence.astimezone(repeat.first.tzinfo))
+    return component
 
 
 def calendar(
     events: list[Event], *, zone: ZoneInfo, name: str, base_url: str, now: datetime, span: tuple[datetime, datetime]
 ) -> bytes:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Ustaz//Distance learning//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
-        f"X-WR-TIMEZONE:{zone.key}",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
-    lines += vtimezone(zone, span[0], span[1])
-    stamp = _utc(now)
+    """The feed of these events (the span is the one they were gathered for: a series whose occurrences fall in
+    it is written whole, its overrides as far as the span shows them)."""
+    document = icalendar.Calendar()
+    document.add("prodid", PRODID)
+    document.add("version", "2.0")
+    document.add("calscale", "GREGORIAN")
+    document.add("method", "PUBLISH")
+    document.add("x-wr-calname", name)
+    document.add("x-wr-timezone", zone.key)
+    document.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    document.add("x-published-ttl", "PT1H")
+    written: set[str] = set()
     for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event.uid}@ustaz", f"DTSTAMP:{stamp}"]
-        if isinstance(event.start, datetime):
-            lines.append(f"DTSTART;TZID={zone.key}:{_local(event.start, zone)}")
-            if isinstance(event.end, datetime):
-                lines.append(f"DTEND;TZID={zone.key}:{_local(event.end, zone)}")
-        else:
-            end = event.end if isinstance(event.end, date) else event.start + timedelta(days=1)
-            lines.append(f"DTSTART;VALUE=DATE:{event.start.strftime('%Y%m%d')}")
-            lines.append(f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}")
-        lines.append(f"SUMMARY:{escape(event.summary)}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape(event.description)}")
-        if event.location:
-            lines.append(f"LOCATION:{escape(event.location)}")
-        if event.url:
-            lines.append(f"URL:{base_url.rstrip('/')}{event.url}")
-        lines.append("STATUS:" + ("CANCELLED" if event.cancelled else "CONFIRMED"))
-        lines.append("TRANSP:" + ("TRANSPARENT" if not isinstance(event.start, datetime) else "OPAQUE"))
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return (CRLF.join(fold(line) for line in lines) + CRLF).encode()
+        repeat, occurrence = event.repeat, event.occurrence
+        if repeat is None or occurrence is None:
+            document.add_component(_single(event, zone, base_url, now))
+            continue
+        if repeat.uid not in written:
+            written.add(repeat.uid)
+            document.add_component(_master(repeat, base_url, now))
+        if not event.cancelled and not _as_planned(event, repeat):
+            document.add_component(_override(event, repeat, zone, base_url, now))
+    document.add_missing_timezones()
+    return document.to_ical()

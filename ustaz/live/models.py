@@ -43,9 +43,15 @@ class Series(models.Model):
     first_date = models.DateField(_("first date"))
     last_date = models.DateField(_("last date"))
     skipped_dates = models.JSONField(_("dates without the class"), default=list, blank=True)
+    # The zone whose wall-clock time the classes keep (the calendar feed repeats them in it, across summer time).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Bumped when a class of the series is cancelled (the feed's repeating event loses a date): calendars that
+    # subscribed see the change (iCalendar SEQUENCE and LAST-MODIFIED).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("weekly series")
@@ -77,6 +83,11 @@ class LiveClass(models.Model):
     )
     meeting_id = models.CharField(max_length=40, default=_meeting_id, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=ClassStatus.choices, default=ClassStatus.SCHEDULED)
+    # For a class of a series: when it was planned to start (moved or not), the occurrence it stands for.
+    occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every change people's calendars must take (iCalendar SEQUENCE); updated_at is LAST-MODIFIED.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

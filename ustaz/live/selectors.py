@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import Role, User
-from ustaz.core.calendar import Event
+from ustaz.core.calendar import Event, Repeat
 
 from .models import Attendance, AttendanceStatus, ClassStatus, Format, LiveClass
 
@@ -117,29 +119,77 @@ def upcoming_for(user: User, start: datetime, end: datetime) -> list[LiveClass]:
         enrolled = Q(course__enrolments__student=user) & (Q(groups=None) | Q(groups=group_id))
     return list(
         LiveClass.objects.filter(taught | enrolled, starts_at__gte=start, starts_at__lt=end)
-        .select_related("course__discipline")
+        .select_related("course__discipline", "series")
         .distinct()
         .order_by("starts_at", "pk")
     )
 
 
-def calendar_events(user: User, start: datetime, end: datetime) -> list[Event]:
-    events = []
-    for live_class in upcoming_for(user, start, end):
-        if live_class.format == Format.ONLINE:
-            location = _("Online: %(conference)s") % {"conference": live_class.get_provider_display()}
-        else:
-            location = live_class.room
-        events.append(
-            Event(
-                uid=f"live-class-{live_class.pk}",
-                summary=f"{live_class.course.title}: {live_class.title}",
-                start=live_class.starts_at,
-                end=live_class.ends_at,
-                description=live_class.description,
-                location=location,
-                url=reverse("live:class", args=[live_class.course_id, live_class.pk]),
-                cancelled=live_class.status == ClassStatus.CANCELLED,
-            )
+def _repeats(classes: list[LiveClass]) -> dict[int, Repeat]:
+    """The series of these classes, each with its planned dates and the dates without a class (skipped when
+    planned, or cancelled since): one query for the cancelled classes of all of them."""
+    series = {c.series_id: c.series for c in classes if c.series_id and c.occurrence_start}
+    if not series:
+        return {}
+    cancelled: dict[int, list[datetime]] = {}
+    for series_id, planned in LiveClass.objects.filter(
+        series_id__in=series, status=ClassStatus.CANCELLED, occurrence_start__isnull=False
+    ).values_list("series_id", "occurrence_start"):
+        cancelled.setdefault(series_id, []).append(planned)
+    planned_time = {c.series_id: c.occurrence_start for c in classes if c.series_id and c.occurrence_start}
+    repeats = {}
+    for series_id, one in series.items():
+        zone = _zone(one.time_zone)
+        wall = planned_time[series_id].astimezone(zone).time().replace(tzinfo=None)
+        first = datetime.combine(one.first_date, wall, tzinfo=zone)
+        sample = next(c for c in classes if c.series_id == series_id)
+        skipped = [datetime.combine(date.fromisoformat(d), wall, tzinfo=zone) for d in one.skipped_dates]
+        repeats[series_id] = Repeat(
+            uid=f"live-series-{series_id}",
+            first=first,
+            last=datetime.combine(one.last_date, wall, tzinfo=zone),
+            duration=timedelta(minutes=sample.duration_minutes),
+            excluded=tuple(sorted({*skipped, *(p.astimezone(zone) for p in cancelled.get(series_id, []))})),
+            summary=f"{sample.course.title}: {one.title}",
+            description=sample.description,
+            location=_location(sample),
+            url=reverse("live:course", args=[sample.course_id]),
+            sequence=one.sequence,
+            last_modified=one.updated_at,
         )
-    return events
+    return repeats
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (KeyError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _location(live_class: LiveClass) -> str:
+    if live_class.format == Format.ONLINE:
+        return _("Online: %(conference)s") % {"conference": live_class.get_provider_display()}
+    return live_class.room
+
+
+def calendar_events(user: User, start: datetime, end: datetime) -> list[Event]:
+    classes = upcoming_for(user, start, end)
+    repeats = _repeats(classes)
+    return [
+        Event(
+            uid=f"live-class-{live_class.pk}",
+            summary=f"{live_class.course.title}: {live_class.title}",
+            start=live_class.starts_at,
+            end=live_class.ends_at,
+            description=live_class.description,
+            location=_location(live_class),
+            url=reverse("live:class", args=[live_class.course_id, live_class.pk]),
+            cancelled=live_class.status == ClassStatus.CANCELLED,
+            last_modified=live_class.updated_at,
+            sequence=live_class.sequence,
+            repeat=repeats.get(live_class.series_id) if live_class.occurrence_start else None,
+            occurrence=live_class.occurrence_start,
+        )
+        for live_class in classes
+    ]

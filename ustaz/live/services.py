@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -107,6 +108,7 @@ def class_schedule(
             first_date=local_start.date(),
             last_date=repeat_until,
             skipped_dates=[d.isoformat() for d in skipped_dates],
+            time_zone=zone.key,
             created_by=by,
         )
         starts = [datetime.datetime.combine(d, local_start.time().replace(tzinfo=None), tzinfo=zone) for d in dates]
@@ -126,6 +128,7 @@ def class_schedule(
                 link=link,
                 room=room,
                 created_by=by,
+                occurrence_start=start if series else None,
             )
             for start in starts
         ]
@@ -145,16 +148,31 @@ def expected_students(live_class: LiveClass) -> list[User]:
     return [e.student for e in enrolments]
 
 
+# What a calendar shows of a class: a change to any of these is a new SEQUENCE of its event.
+CALENDAR_FIELDS = ("title", "description", "starts_at", "duration_minutes", "format", "provider", "room", "status")
+
+
 @transaction.atomic
 def class_update(*, live_class: LiveClass, by: User, **fields) -> LiveClass:
-    """Change a class; the students are told when its time, format or place changes, or when it is cancelled."""
+    """Change a class; the students are told when its time, format or place changes, or when it is cancelled.
+    Calendars that subscribed to the feed take the change by its SEQUENCE and LAST-MODIFIED."""
     before = (live_class.starts_at, live_class.format, live_class.room, live_class.status)
+    shown_before = tuple(getattr(live_class, name) for name in CALENDAR_FIELDS)
     groups = fields.pop("groups", None)
     for name, value in fields.items():
         setattr(live_class, name, value)
     if live_class.format != Format.ONLINE:
         live_class.provider, live_class.link = "", ""
     _validate(format=live_class.format, provider=live_class.provider, link=live_class.link, room=live_class.room)
+    if tuple(getattr(live_class, name) for name in CALENDAR_FIELDS) != shown_before:
+        live_class.sequence += 1
+        if (
+            live_class.series_id
+            and live_class.status != before[3]
+            and ClassStatus.CANCELLED in (before[3], live_class.status)
+        ):
+            # The series' repeating event gains or loses an excluded date.
+            Series.objects.filter(pk=live_class.series_id).update(sequence=F("sequence") + 1, updated_at=timezone.now())
     live_class.save()
     if groups is not None:
         live_class.groups.set(groups)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ustaz.core import encodings
 from ustaz.core.forms import BootstrapFormMixin
 from ustaz.grades.models import GradeItem
 
@@ -28,8 +29,7 @@ class BankImportForm(BootstrapFormMixin, forms.Form):
     )
     encoding = forms.ChoiceField(
         label=gettext_lazy("Encoding"),
-        choices=[("auto", gettext_lazy("detect"))]
-        + [(e, {"utf-8": "UTF-8", "cp1251": "Windows-1251", "kz1048": "KZ-1048"}[e]) for e in ENCODINGS],
+        choices=[("auto", gettext_lazy("detect"))] + [(e, encodings.LABELS[e]) for e in ENCODINGS],
     )
     category = forms.CharField(label=gettext_lazy("Category"), max_length=200)
 

@@ -19,12 +19,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ustaz.core import encodings
+
 from . import bounds
 
-ENCODINGS = ("utf-8", "cp1251", "kz1048")
-# Letters that KZ-1048 has where Windows-1251 has Serbian and Macedonian ones (Ђ Љ Ћ Џ ...): Kazakh text read
-# as Windows-1251 shows those, which no Russian text has.
-_CP1251_ONLY = set("ЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЄЇєїјЅѕ")
+ENCODINGS = encodings.CHOICES
 
 
 @dataclass
@@ -127,6 +126,13 @@ def read(
         else:
             try:
                 text = decode(raw, encoding)
+            except encodings.UnknownEncoding:
+                raise _refuse(
+                    _(
+                        "The encoding of the file could not be told: choose it (UTF-8, Windows-1251 or KZ-1048) "
+                        "and import the file again."
+                    )
+                ) from None
             except (UnicodeDecodeError, LookupError):
                 raise _refuse(_("The file is not in the encoding chosen.")) from None
             if "\x00" in text:  # no text has one (PostgreSQL keeps none): a binary file, or UTF-16 read as another
@@ -185,19 +191,8 @@ def _number_error(what: str, error: ValidationError) -> ValueError:
 
 
 def decode(raw: bytes, encoding: str = "auto") -> str:
-    """The file's text: in the encoding given, else UTF-8 when it is, else Windows-1251 or KZ-1048."""
-    if encoding != "auto":
-        return raw.decode(encoding)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    as_russian = raw.decode("cp1251", errors="replace")
-    if _CP1251_ONLY & set(as_russian):
-        return raw.decode("kz1048")
-    return as_russian
+    """The file's text: in the encoding given, else detected (ustaz.core.encodings)."""
+    return encodings.decode(raw, encoding)
 
 
 # --- Platonus ----------------------------------------------------------------------------------------------

@@ -215,6 +215,7 @@ class EventKind(models.TextChoices):
     FOCUS_BACK = "focus_back", _("came back to the page")
     IP_CHANGED = "ip_changed", _("IP address changed")
     OTHER_DEVICE = "other_device", _("opened on another device")
+    TAKEN_OVER = "taken_over", _("taken over in another browser or device")
     SUBMITTED = "submitted", _("submitted")
     TIMED_OUT = "timed_out", _("closed at the deadline")
 

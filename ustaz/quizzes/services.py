@@ -288,6 +288,30 @@ def attempt_start(*, test: Test, student: User, session_key: str = "", ip: str |
     return attempt
 
 
+@transaction.atomic
+def attempt_take_over(
+    *, attempt: Attempt, session_key: str, ip: str | None = None, now: datetime.datetime | None = None
+) -> Attempt:
+    """The student goes on with their open attempt in this browser (the one it was opened in crashed or is
+    elsewhere): from now on only this session saves, and the change is logged for the proctor and the teacher
+    with both addresses. The deadline does not move."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status != AttemptStatus.OPEN or now > attempt.deadline + SAVE_GRACE:
+        raise ValidationError(_("The time is up: the attempt is closed."), code="closed")
+    if not session_key:
+        raise ValidationError(_("Sign in again to go on with the attempt."))
+    if attempt.session_key == session_key:
+        return attempt
+    previous_ip = _last_ip(attempt)
+    attempt.session_key = session_key
+    attempt.save(update_fields=["session_key"])
+    AttemptEvent.objects.create(
+        attempt=attempt, kind=EventKind.TAKEN_OVER, ip_address=ip, details={"previous_ip": previous_ip}
+    )
+    return attempt
+
+
 def _last_ip(attempt: Attempt) -> str | None:
     return (
         AttemptEvent.objects.filter(attempt=attempt, ip_address__isnull=False)

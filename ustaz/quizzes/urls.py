@@ -19,6 +19,7 @@ urlpatterns = [
     path("courses/<int:pk>/tests/<int:test_pk>/start/", views.start, name="start"),
     path("attempts/<int:attempt_pk>/", views.attempt, name="attempt"),
     path("attempts/<int:attempt_pk>/save/", views.save, name="save"),
+    path("attempts/<int:attempt_pk>/take-over/", views.take_over, name="take_over"),
     path("attempts/<int:attempt_pk>/media/<int:position>/", views.question_media, name="media"),
     path(
         "attempts/<int:attempt_pk>/media/<int:position>/options/<int:option>/",

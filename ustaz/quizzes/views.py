@@ -332,9 +332,11 @@ def test(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
         context.update(selectors.test_results(test))
     if test.course.is_enrolled:
         opens, closes, extra = services.window(test, request.user)
+        mine = list(Attempt.objects.filter(test=test, student=request.user).order_by("number"))
         context.update(
             {
-                "mine": list(Attempt.objects.filter(test=test, student=request.user).order_by("number")),
+                "mine": mine,
+                "open_attempt": next((a for a in mine if a.status == AttemptStatus.OPEN), None),
                 "opens": opens,
                 "closes": closes,
                 "extra": extra,
@@ -370,9 +372,14 @@ def attempt(request: HttpRequest, attempt_pk: int) -> HttpResponse:
     if attempt.status != AttemptStatus.OPEN:
         return redirect("quizzes:review", attempt_pk=attempt.pk)
     if attempt.session_key and attempt.session_key != _session(request):
+        # Kept for the proctor; the student may take the attempt over here (a crashed browser is no way back).
         AttemptEvent.objects.create(attempt=attempt, kind=EventKind.OTHER_DEVICE, ip_address=_ip(request))
-        messages.error(request, _("This attempt is open in another browser or device."))
-        return redirect("quizzes:test", pk=attempt.test.course_id, test_pk=attempt.test_id)
+        return render(
+            request,
+            "quizzes/take_over.html",
+            {"attempt": attempt, "test": attempt.test, "course": attempt.test.course},
+            status=409,
+        )
     return render(
         request,
         "quizzes/attempt.html",
@@ -389,10 +396,25 @@ def attempt(request: HttpRequest, attempt_pk: int) -> HttpResponse:
                 "unsaved": _("Not saved yet: the connection is lost. Your answers are kept here and sent again."),
                 "timeUp": _("The time is up; the attempt is closed and graded."),
                 "confirmSubmit": _("Submit the attempt? You cannot change the answers afterwards."),
-                "otherDevice": _("This attempt is open in another browser or device."),
+                "otherDevice": _(
+                    "This attempt is open in another browser or device: reload this page to go on with it here."
+                ),
             },
         },
     )
+
+
+@login_required
+@require_POST
+def take_over(request: HttpRequest, attempt_pk: int) -> HttpResponse:
+    attempt = access.get_own_attempt_for(request.user, attempt_pk)
+    try:
+        services.attempt_take_over(attempt=attempt, session_key=_session(request), ip=_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("quizzes:test", pk=attempt.test.course_id, test_pk=attempt.test_id)
+    messages.info(request, _("The attempt goes on in this browser; the other one can no longer save answers."))
+    return redirect("quizzes:attempt", attempt_pk=attempt.pk)
 
 
 def _no_constant(name: str):

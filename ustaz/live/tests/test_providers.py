@@ -3,6 +3,7 @@ server that answers as BigBlueButton documents, the JWTs of Jitsi and of BigBlue
 
 from __future__ import annotations
 
+import base64
 import socket
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -107,16 +108,39 @@ def test_a_server_error_or_no_server_gives_a_message_for_the_user():
 def test_jwt_round_trip_and_refusals():
     token = providers.jwt_encode({"meeting_id": "m1", "exp": time.time() + 60}, "secret")
     assert providers.jwt_decode(token, "secret")["meeting_id"] == "m1"
-    with pytest.raises(ValueError, match="signature"):
+    with pytest.raises(ValueError, match="(?i)signature"):
         providers.jwt_decode(token, "other")
     header, body, signature = token.split(".")
-    forged_body = providers._b64url(b'{"meeting_id":"m2"}')
-    with pytest.raises(ValueError, match="signature"):
+    forged_body = base64.urlsafe_b64encode(b'{"meeting_id":"m2"}').rstrip(b"=").decode()
+    with pytest.raises(ValueError, match="(?i)signature"):
         providers.jwt_decode(f"{header}.{forged_body}.{signature}", "secret")
-    with pytest.raises(ValueError, match="expired"):
+    with pytest.raises(ValueError, match="(?i)expired"):
         providers.jwt_decode(providers.jwt_encode({"exp": time.time() - 1}, "secret"), "secret")
     with pytest.raises(ValueError):
         providers.jwt_decode("not-a-token", "secret")
+
+
+def test_jwt_algorithm_and_audience_are_the_callers_not_the_tokens():
+    import jwt
+
+    # "none" and other algorithms are refused whatever the token's header says.
+    unsigned = jwt.encode({"meeting_id": "m1"}, None, algorithm="none")
+    with pytest.raises(ValueError, match="(?i)alg"):
+        providers.jwt_decode(unsigned, "secret")
+    stronger = jwt.encode({"meeting_id": "m1"}, "secret" * 12, algorithm="HS512")
+    with pytest.raises(ValueError, match="(?i)alg"):
+        providers.jwt_decode(stronger, "secret" * 12)
+    # An audience, when expected, must be there and be the one expected.
+    for_jitsi = providers.jwt_encode({"aud": "jitsi", "room": "r"}, "secret")
+    assert providers.jwt_decode(for_jitsi, "secret", audience="jitsi")["room"] == "r"
+    with pytest.raises(ValueError, match="(?i)audience"):
+        providers.jwt_decode(for_jitsi, "secret", audience="bigbluebutton")
+    with pytest.raises(ValueError, match="(?i)aud"):
+        providers.jwt_decode(providers.jwt_encode({"room": "r"}, "secret"), "secret", audience="jitsi")
+    # A token not valid yet is refused.
+    later = providers.jwt_encode({"nbf": time.time() + 3600}, "secret")
+    with pytest.raises(ValueError, match="(?i)not yet valid"):
+        providers.jwt_decode(later, "secret")
 
 
 def test_jitsi_room_with_and_without_a_token(settings):
@@ -131,7 +155,7 @@ def test_jitsi_room_with_and_without_a_token(settings):
         room="ustaz-abc", full_name="Ерлан", email="e@example.edu", user_id="3", moderator=True, valid_for=600
     )
     token = parse_qs(urlsplit(signed).query)["jwt"][0]
-    payload = providers.jwt_decode(token, "jitsi-secret")
+    payload = providers.jwt_decode(token, "jitsi-secret", audience="jitsi")
     assert payload["room"] == "ustaz-abc" and payload["sub"] == "meet.example.edu" and payload["aud"] == "jitsi"
     assert payload["context"]["user"]["moderator"] is True and payload["context"]["user"]["name"] == "Ерлан"
     assert payload["exp"] > time.time() + 500

@@ -24,6 +24,7 @@ from ustaz.quizzes.models import (
     AttemptStatus,
     Bank,
     Category,
+    EventKind,
     GradingMethod,
     Question,
     ReviewPolicy,
@@ -275,3 +276,65 @@ def test_statistics_difficulty_and_discrimination(as_user, quiz, teacher, django
     with django_assert_max_num_queries(14):
         page = client.get(reverse("quizzes:test", args=[quiz.course_id, quiz.pk])).content.decode()
     assert 'id="score-chart"' in page and 'id="question-stats"' in page
+
+
+def test_an_open_attempt_offers_to_go_on_even_with_no_attempt_left(as_user, quiz, student):
+    """Found in a browser: the page read `.last` of a list, so with the only attempt open it said "No attempt
+    left, or the test is closed" and showed no way back into the attempt."""
+    quiz.attempts_allowed = 1
+    quiz.save(update_fields=["attempts_allowed"])
+    client = as_user(student)
+    client.post(reverse("quizzes:start", args=[quiz.course_id, quiz.pk]))
+    page = client.get(reverse("quizzes:test", args=[quiz.course_id, quiz.pk])).content.decode()
+    assert "Go on with the attempt" in page and "No attempt left" not in page
+
+
+def test_a_student_whose_browser_crashed_takes_the_attempt_over(as_user, quiz, student):
+    crashed = as_user(student)
+    crashed.post(reverse("quizzes:start", args=[quiz.course_id, quiz.pk]))
+    attempt = quiz.attempts.get(student=student)
+    save_url = reverse("quizzes:save", args=[attempt.pk])
+    assert (
+        crashed.post(save_url, json.dumps({"position": 0, "response": 1}), content_type="application/json").status_code
+        == 200
+    )
+
+    laptop = as_user(student)  # a new session: the first browser is gone
+    page = laptop.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    assert page.status_code == 409 and "Go on with the attempt here" in page.content.decode()
+    refused = laptop.post(save_url, json.dumps({"position": 0, "response": 0}), content_type="application/json")
+    assert refused.status_code == 409  # not until taken over
+
+    taken = laptop.post(reverse("quizzes:take_over", args=[attempt.pk]), REMOTE_ADDR="192.0.2.44")
+    assert taken.status_code == 302 and taken["Location"] == reverse("quizzes:attempt", args=[attempt.pk])
+    page = laptop.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    assert page.status_code == 200 and "Кюй «Адай» написал?" in page.content.decode()
+    assert (
+        laptop.post(save_url, json.dumps({"position": 1, "response": 0}), content_type="application/json").status_code
+        == 200
+    )
+    # The old browser, if it comes back, saves nothing; the answer it saved before stays.
+    assert (
+        crashed.post(save_url, json.dumps({"position": 0, "response": 0}), content_type="application/json").status_code
+        == 409
+    )
+    assert Answer.objects.get(attempt=attempt, position=0).response == 1
+    # Logged for the proctor and the teacher, with the address it was taken over from.
+    event = AttemptEvent.objects.get(attempt=attempt, kind=EventKind.TAKEN_OVER)
+    assert event.ip_address == "192.0.2.44"
+    deadline = attempt.deadline
+    attempt.refresh_from_db()
+    assert attempt.deadline == deadline  # taking over gives no time
+
+
+def test_a_closed_attempt_is_not_taken_over(as_user, quiz, student):
+    client = as_user(student)
+    client.post(reverse("quizzes:start", args=[quiz.course_id, quiz.pk]))
+    attempt = quiz.attempts.get(student=student)
+    services.attempt_finish(attempt=attempt)
+    other = as_user(student)
+    response = other.post(reverse("quizzes:take_over", args=[attempt.pk]))
+    assert response.status_code == 302 and not AttemptEvent.objects.filter(kind=EventKind.TAKEN_OVER).exists()
+    classmate = UserFactory(roles=f",{Role.STUDENT},")
+    enrol(classmate, quiz.course)
+    assert as_user(classmate).post(reverse("quizzes:take_over", args=[attempt.pk])).status_code in (403, 404)
