@@ -232,6 +232,21 @@ def credits_by_term(lines, term_numbers) -> list[TermCredits]:
     return result
 
 
+@dataclass
+class YearCredits:
+    total: int
+    expected: int
+    warning: bool  # a full year off the curriculum's credits of a year
+
+
+def year_credits(terms: list[TermCredits]) -> YearCredits:
+    """The year's credits from its terms', checked against USTAZ_CURRICULA_YEAR_CREDITS when both terms are in
+    the plan (a plan of the last, odd term is not a full year)."""
+    total = sum(t.credits for t in terms)
+    expected = settings.CURRICULA_YEAR_CREDITS
+    return YearCredits(total=total, expected=expected, warning=len(terms) == 2 and total != expected)
+
+
 def plan_lines(plan: StudyPlan) -> list[PlanLine]:
     lines = list(
         plan.lines.select_related("discipline", "curriculum_line__discipline", "elective_group", "failed_course__term")
@@ -423,7 +438,7 @@ def terms_to_apply() -> QuerySet[Term]:
 class FilePlan:
     plan: StudyPlan
     terms: list[TermCredits]
-    total: int
+    year: YearCredits
 
 
 def file_plans(record: StudentRecord) -> list[FilePlan]:
@@ -439,5 +454,5 @@ def file_plans(record: StudentRecord) -> list[FilePlan]:
         lines = list(plan.lines.all())
         numbers = sorted({line.term_number for line in lines})
         terms = credits_by_term(lines, numbers)
-        result.append(FilePlan(plan=plan, terms=terms, total=sum(t.credits for t in terms)))
+        result.append(FilePlan(plan=plan, terms=terms, year=year_credits(terms)))
     return result

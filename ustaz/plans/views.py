@@ -78,10 +78,11 @@ def mine(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("Your choice is saved. Submit the plan when it is complete."))
                 return redirect(f"{request.path}?year={year.pk}")
-    preview = []
+    preview, preview_year = [], None
     if frame is not None and frame.curriculum is not None:
         chosen_lines = [line for group in frame.groups for line in group.options if line.pk in chosen]
         preview = selectors.credits_by_term(selectors.lines_for(frame, plan, chosen_lines), frame.term_numbers)
+        preview_year = selectors.year_credits(preview)
     return render(
         request,
         "plans/mine.html",
@@ -95,6 +96,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "editable": year is not None and (plan is None or plan.is_editable),
             "preview": preview,
+            "preview_year": preview_year,
             "errors": errors,
             "plans": selectors.student_plans(request.user),
         },
@@ -106,6 +108,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _plan_page(request, plan, record, *, form=None, errors=None, status=200):
     lines = selectors.plan_lines(plan)
     numbers = sorted({line.term_number for line in lines})
+    terms = selectors.credits_by_term(lines, numbers)
     return render(
         request,
         "plans/plan.html",
@@ -113,7 +116,8 @@ def _plan_page(request, plan, record, *, form=None, errors=None, status=200):
             "plan": plan,
             "record": record,
             "lines": lines,
-            "terms": selectors.credits_by_term(lines, numbers),
+            "terms": terms,
+            "year": selectors.year_credits(terms),
             "can": access.capabilities(request.user, plan, record),
             "form": form or ReturnForm(),
             "errors": errors or [],

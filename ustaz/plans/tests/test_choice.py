@@ -163,6 +163,9 @@ def test_a_term_over_the_most_credits_is_refused_and_off_the_usual_credits_warne
     plan = save(student, school, full_choice(school), submit=True)
     terms = selectors.credits_by_term(list(plan.lines.all()), [3, 4])
     assert all(t.warning and not t.over for t in terms)
+    settings.CURRICULA_YEAR_CREDITS = 64
+    assert selectors.year_credits(terms).warning
+    assert not selectors.year_credits(terms[:1]).warning  # one term is not a full year
 
 
 def test_saving_again_replaces_the_choice_without_duplicating_lines(school):

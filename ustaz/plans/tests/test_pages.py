@@ -230,6 +230,7 @@ def test_the_file_section_shows_the_plans_to_those_the_file_lets_in_only(school,
         assert "plan" in sections, viewer
         (item,) = sections["plan"]["plans"]
         assert [(t.number, t.credits) for t in item.terms] == [(3, 30), (4, 30)]
+        assert (item.year.total, item.year.warning) == (60, False)
     for viewer in (other_teacher, classmate):
         assert "plan" not in {s.key for s, _ctx in sections_for(viewer, record)}
     # Constant queries: the plans and their lines (and the adviser check).
