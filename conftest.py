@@ -39,10 +39,10 @@ def _fresh_cache(request):
         request.fixturenames
     )
     if uses_db:
-        from django.core.cache import cache
+        from testkit import caches
 
         request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
-        cache.clear()
+        caches.clear()
     yield
 
 

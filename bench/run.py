@@ -173,7 +173,7 @@ def admission_office_scenarios(base: str) -> dict[str, list[tuple[str, str, str]
             plans["competitive list (rector)"] = [(cookie["demo-rector"], ranking[1], 'id="ranking"')]
         if exam:
             plans["exam sheet (commission)"] = [(cookie["demo-commission"], exam.group(1), 'id="sheet"')]
-    plans["contracts (office)"] = [(cookie["demo-office"], "/admission/contracts/", 'id="contracts"')]
+    plans["contracts (office)"] = [(cookie["demo-office"], "/contracts/", 'id="contracts"')]
     plans["curricula (office)"] = [(cookie["demo-office"], "/curricula/", 'id="curricula"')]
     for client in clients.values():
         client.close()

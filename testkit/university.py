@@ -83,6 +83,7 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         SubmissionFile,
         Upload,
     )
+    from ustaz.contracts import services as contract_services
     from ustaz.core.models import AuditAction
     from ustaz.core.services import audit_record
     from ustaz.discussions import forums
@@ -346,8 +347,25 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     admitted.refresh_from_db()
     o["admitted_application"] = admitted
     contract = contracts.contract_create(application=admitted, printed_materials=False, by=office)
-    contracts.payment_record(contract=contract, amount=Decimal("100000"), paid_on=today, reference="PP-1", by=office)
+    contract_services.payment_record(
+        contract=contract, amount=Decimal("100000"), paid_on=today, reference="PP-1", by=office
+    )
     o["contract"] = contract
+    # The owner's contract, made by the office (not through admission), with an addendum adding a year at a new
+    # fee; the classmate pays but has no contract yet (the office's "without a contract" list).
+    owner_contract = contract_services.contract_for_record(
+        record=owner.student_record, first_year=today.year - 1, years=1, fee=Decimal("900000"), by=office
+    )
+    o["owner_contract"] = owner_contract
+    o["addendum_year"] = contract_services.addendum_record(
+        contract=owner_contract,
+        academic_year=today.year,
+        fee=Decimal("950000"),
+        number="1",
+        signed_on=today,
+        by=office,
+    )
+    o["classmate_record"] = classmate.student_record
     recording_exam = kit.exam(other_offer, "Жазба бойынша емтихан", format=ExamFormat.RECORDING)
     o["recording_exam"] = recording_exam
     examinee = kit.checked_application(other_offer, by=office)
@@ -423,6 +441,22 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + datetime.timedelta(days=14),
         groups=[group],
+        by=office,
+    )
+
+    # --- Orders on students: the owner's enrolment recorded as an order; a draft about the classmate ----
+    from ustaz.records import services as records_services
+    from ustaz.records.models import OrderKind
+
+    o["status_order"] = records_services.enrolment_record(record=owner_record, by=office, number="1-К")
+    o["status_order_draft"] = records_services.order_draft(
+        data=records_services.OrderData(
+            kind=OrderKind.GRADUATION,
+            order_date=timezone.localdate(),
+            effective_on=timezone.localdate(),
+            signed_by="Ректор",
+            items=[records_services.ItemData(record=StudentRecord.objects.get(student=classmate))],
+        ),
         by=office,
     )
 

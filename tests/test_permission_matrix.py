@@ -123,6 +123,13 @@ KWARGS = {
     "academics:measure_end": lambda u: {"pk": u.restrictive_measure.pk},
     "academics:student_file": lambda u: {"pk": u.student_record.pk},
     "academics:group_advisor": lambda u: {"pk": u.group.pk},
+    # Orders on students: the owner's enrolment order (issued, applied) and a draft about the classmate.
+    "records:order": lambda u: {"pk": u.status_order.pk},
+    "records:order_issue": lambda u: {"pk": u.status_order_draft.pk},
+    "records:order_delete": lambda u: {"pk": u.status_order_draft.pk},
+    "records:order_pdf": lambda u: {"pk": u.status_order.pk, "language": "kk"},
+    "records:extract_pdf": lambda u: {"pk": u.status_order.pk, "record_pk": u.student_record.pk, "language": "ru"},
+    "records:history": lambda u: {"pk": u.student_record.pk},
     "materials:course": lambda u: _course(u),
     "materials:section_add": lambda u: _course(u),
     "materials:material_add": lambda u: _course(u),
@@ -223,8 +230,11 @@ KWARGS = {
     "admissions:ranking": lambda u: {"pk": u.offer.pk},
     "admissions:decision_pdf": lambda u: {"pk": u.decision.pk, "language": "kk"},
     "admissions:contract_create": lambda u: {"pk": u.admitted_application.pk},
-    "admissions:contract": lambda u: {"pk": u.contract.pk},
-    "admissions:contract_pdf": lambda u: {"pk": u.contract.pk, "language": "kk"},
+    "admissions:enrol": lambda u: {"pk": u.admitted_application.pk},
+    "contracts:contract": lambda u: {"pk": u.owner_contract.pk},
+    "contracts:contract_pdf": lambda u: {"pk": u.owner_contract.pk, "language": "kk"},
+    "contracts:addendum_pdf": lambda u: {"pk": u.addendum_year.pk, "language": "ru"},
+    "contracts:create": lambda u: {"record_pk": u.classmate_record.pk},
     "account_confirm_email": lambda u: {"key": "no-such-key"},
     "account_reset_password_from_key": lambda u: {"uidb36": "1", "key": "no-such-key"},
     "admin:academics_course_change": lambda u: {"object_id": u.course.pk},
@@ -304,9 +314,9 @@ def university(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        from django.core.cache import cache
+        from testkit import caches
 
-        cache.clear()
+        caches.clear()
         uni = build()
         yield uni
         transaction.set_rollback(True)
@@ -511,6 +521,16 @@ EXPECTED: dict[str, Expect] = {
     "academics:advisees": page(persons(FORBIDDEN, teacher=OK, other_teacher=OK)),
     "academics:groups": page(office_only()),
     "academics:group_advisor": post_only(office_only()),
+    # --- Orders on students (docs/decisions/0014): the office drafts and issues, the rector reads; a student
+    # reads their own history and the extract of each issued order about them; others do not learn they exist.
+    "records:orders": page(persons(FORBIDDEN, office=OK, rector=OK)),
+    "records:order_create": page(office_only()),
+    "records:order": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "records:order_pdf": page(persons(NOT_FOUND, office=OK, rector=OK)),
+    "records:order_issue": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
+    "records:order_delete": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
+    "records:extract_pdf": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
+    "records:history": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
     # --- Materials ---
     "materials:course": page(course_readers()),
     "materials:material": page(course_readers()),
@@ -713,10 +733,16 @@ EXPECTED: dict[str, Expect] = {
     "admissions:decision_pdf": page(admission_reviewers()),
     "admissions:report": page(admission_reviewers()),
     "admissions:contract_create": post_only(admission_office()),
-    "admissions:contracts": page(admission_office()),
-    "admissions:contract": page(admission_office(rector=OK)),
-    "admissions:contract_pdf": page(admission_office(rector=OK)),
-    "admissions:my_contract": everyone(),
+    "admissions:enrol": post_only(admission_office()),
+    # --- contracts: the office's list and its statement import, the paying students without a contract; a
+    # contract, its PDFs and its addenda for its student, the office and the rector (money is nobody else's) ---
+    "contracts:list": page(admission_office()),
+    "contracts:missing": page(admission_office()),
+    "contracts:create": post_only(admission_office()),
+    "contracts:contract": page(admission_office(owner=OK, rector=OK)),
+    "contracts:contract_pdf": page(admission_office(owner=OK, rector=OK)),
+    "contracts:addendum_pdf": page(admission_office(owner=OK, rector=OK)),
+    "contracts:my_contract": everyone(owner=REDIRECT),
     # --- allauth: login, sign-up, passwords, e-mail, two-factor ---
     "account_login": public(REDIRECT, anonymous=OK),
     # The sign-up page says sign-up is closed (accounts are issued; applicants register on admission's page).

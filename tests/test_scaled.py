@@ -40,26 +40,33 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise AssertionError(f"{url} did not come up")
 
 
-@pytest.fixture
-def scaled_env(tmp_path):
+# This run's own names: two runs on one PostgreSQL and Redis server never share a database or a key.
+RUN = f"scaled_{os.getpid()}_{int(time.time())}"
+
+
+@pytest.fixture(scope="module")
+def scaled_env(tmp_path_factory):
+    """One installation for the module's tests (migrated once): its own database and Redis prefix."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("USTAZ_")}
     env.update(
-        {"USTAZ_VAR_DIR": str(tmp_path), "USTAZ_SECRET_KEY": "scaled-test-" + "k" * 50, "USTAZ_LOGIN_RATE": "5/m/ip"}
+        {
+            "USTAZ_VAR_DIR": str(tmp_path_factory.mktemp("scaled")),
+            "USTAZ_SECRET_KEY": "scaled-test-" + "k" * 50,
+            "USTAZ_LOGIN_RATE": "5/m/ip",
+            "USTAZ_REDIS_PREFIX": RUN,
+        }
     )
     database_url = os.environ.get("USTAZ_DATABASE_URL", "")
+    base = ""
     if database_url.startswith("postgres"):
         import psycopg
 
         base, _slash, _name = database_url.rpartition("/")
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS ustaz_scaled_test WITH (FORCE)")
-            connection.execute("CREATE DATABASE ustaz_scaled_test")
-        env["USTAZ_DATABASE_URL"] = f"{base}/ustaz_scaled_test"
+            connection.execute(f"CREATE DATABASE {RUN}")
+        env["USTAZ_DATABASE_URL"] = f"{base}/{RUN}"
     if os.environ.get("USTAZ_REDIS_URL"):
         env["USTAZ_REDIS_URL"] = os.environ["USTAZ_REDIS_URL"]
-        import redis
-
-        redis.Redis.from_url(env["USTAZ_REDIS_URL"]).flushdb()
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
     subprocess.run([*manage, "createcachetable"], env=env, check=True, cwd=ROOT)  # noqa: S603
@@ -69,10 +76,19 @@ def scaled_env(tmp_path):
         f"u.set_password('{PASSWORD}'); u.save()"
     )
     subprocess.run([*manage, "shell", "-c", create], env=env, check=True, cwd=ROOT)  # noqa: S603
-    return env
+    yield env
+    if env.get("USTAZ_REDIS_URL"):
+        from testkit.caches import unlink_prefixed
+
+        unlink_prefixed(env["USTAZ_REDIS_URL"], RUN)
+    if base:
+        import psycopg
+
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {RUN} WITH (FORCE)")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def two_servers(scaled_env):
     ports = [free_port(), free_port()]
     processes = [
@@ -168,19 +184,19 @@ print(json.dumps({"room": room.pk, "cookies": cookies}))
 """
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def redis_env(scaled_env):
     import redis
 
     url = os.environ.get("USTAZ_REDIS_URL") or "redis://127.0.0.1:6379/14"
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.ConnectionError:
         pytest.skip("Redis does not answer at 127.0.0.1:6379 (the test command's PostgreSQL + Redis run has it)")
     return {**scaled_env, "USTAZ_REDIS_URL": url}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def two_websocket_servers(redis_env):
     import json
 

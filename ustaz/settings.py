@@ -177,13 +177,22 @@ REDIS_URL = env("USTAZ_REDIS_URL")
 # meanwhile); past it the layer drops them. A chat connection then refills the gap from the database on the
 # next event (decision 0006), but a full burst of a busy room must fit.
 CHANNEL_CAPACITY = envint("USTAZ_CHANNEL_CAPACITY", 1000)
+# Every key this installation keeps in Redis starts with it: two installations (or two test runs) may share
+# one Redis server and database.
+REDIS_PREFIX = env("USTAZ_REDIS_PREFIX", "ustaz")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
     SESSION_ENGINE = "ustaz.core.session_backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY, "prefix": f"{REDIS_PREFIX}:asgi"},
         }
     }
 else:
@@ -326,6 +335,7 @@ SCHEDULE = [
     ("ustaz.assignments.tasks.due_soon_notify", 9),
     ("ustaz.assignments.tasks.uploads_clean", 3),
     ("ustaz.notifications.tasks.basis_documents_notify", 8),
+    ("ustaz.records.tasks.orders_apply_due", 0),
 ]
 
 # Jobs queued at every check of the clock (each minute): the testing centre's sweep of attempts past their
@@ -358,9 +368,20 @@ ADMISSION_PAYMENT_SCHEDULE = [
 # Contract numbers: PREFIX-YEAR-0001.
 ADMISSION_CONTRACT_PREFIX = env("USTAZ_ADMISSION_CONTRACT_PREFIX", "DL")
 
+# --- Contracts and payments (issue 22; docs/decisions/0015-contracts.md) ---------------------------------
+# rules.md "[U, default off]": a student with an overdue contract payment (an installment past its date and not
+# covered) is not admitted to the exam; the gradebook shows it and refuses the exam score.
+GRADES_BAR_OVERDUE_PAYMENT = envbool("USTAZ_GRADES_BAR_OVERDUE_PAYMENT", False)
+
 # --- The DLT basis (§1.5; docs/decisions/0012-dlt-basis.md) -----------------------------------------------
 # The academic office is told this many days before a student's DLT basis document expires.
 DLT_DOCUMENT_NOTICE_DAYS = envint("USTAZ_DLT_DOCUMENT_NOTICE_DAYS", 30)
+
+# --- Orders on students' status (rules.md "Study plans and a student's status"; docs/decisions/0014) ----------
+# The longest academic leave for health reasons, in days (a year by default).
+RECORDS_HEALTH_LEAVE_DAYS = envint("USTAZ_RECORDS_HEALTH_LEAVE_DAYS", 365)
+# Who signs an enrolment order recorded without the rector's admission order (position and name).
+RECORDS_DEFAULT_SIGNATORY = env("USTAZ_RECORDS_DEFAULT_SIGNATORY", "Rector")
 
 # --- Curricula (rules.md, "Study plans"; docs/decisions/0011-curricula.md) ---------------------------
 # Credits of a term and of a study year; a term may differ from its credits by at most the tolerance.

@@ -151,11 +151,14 @@ def test_from_registration_to_the_first_login_as_a_student(browser, live_server,
         office_page.goto(f"/admission/commission/{application.pk}/")
         office_page.locator("#printed").check()
         office_page.get_by_role("button", name="Make the contract").click()
-        office_page.wait_for_url("**/admission/contracts/*/")
+        office_page.wait_for_url("**/contracts/*/")
         page.reload()  # the applicant's page leads to the contract
         page.locator("#contract-link").wait_for()
         office_page.locator("#signed_on").fill(today.isoformat())
         office_page.get_by_role("button", name="Record the signing").click()
+        office_page.locator("#signed", has_text=str(today.year)).wait_for()
+        # The enrolment is on the application's page, once the contract is signed.
+        office_page.goto(f"/admission/commission/{application.pk}/")
         office_page.locator("#delivery").select_option("case")
         office_page.get_by_role("button", name="Enrol").click()
         office_page.wait_for_url("**/people/issued/")

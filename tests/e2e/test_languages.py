@@ -262,7 +262,7 @@ def test_admission_pages_are_fully_translated(browser, live_server, language):
     for user, paths in (
         (
             first.applicant,
-            ["/admission/", f"/admission/applications/{first.pk}/", f"/admission/contracts/{contract.pk}/"],
+            ["/admission/", f"/admission/applications/{first.pk}/", f"/contracts/{contract.pk}/"],
         ),
         (waiting.applicant, [f"/admission/applications/{waiting.pk}/"]),
         (
@@ -282,8 +282,9 @@ def test_admission_pages_are_fully_translated(browser, live_server, language):
             office,
             [
                 f"/admission/commission/{first.pk}/",
-                "/admission/contracts/",
-                f"/admission/contracts/{contract.pk}/",
+                "/contracts/",
+                "/contracts/without/",
+                f"/contracts/{contract.pk}/",
                 "/admission/reports/",
             ],
         ),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from ustaz.accounts.models import Role, User
 
-from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord, StudyGroup
+from .models import Course, Enrolment, RestrictiveMeasure, StudentRecord, StudentStatus, StudyGroup
 
 # Roles that oversee every course of the University.
 OVERSEERS = (Role.ACADEMIC_OFFICE, Role.RECTOR, Role.ADMIN)
@@ -31,9 +32,37 @@ def can_oversee_courses(user: User) -> bool:
     return user.is_authenticated and user.has_role(*OVERSEERS)
 
 
+def student_status(user: User) -> str | None:
+    """The status of the person's student record (None without one), read once per request's user."""
+    if not user.is_authenticated or not user.has_role(Role.STUDENT):
+        return None
+    cached = getattr(user, "_ustaz_student_status", False)
+    if cached is False:
+        cached = StudentRecord.objects.filter(student_id=user.pk).values_list("status", flat=True).first()
+        user._ustaz_student_status = cached
+    return cached
+
+
+def takes_part(user: User) -> bool:
+    """Whether a student takes part in their courses: only while studying (docs/decisions/0014). A student on
+    academic leave, expelled or graduated keeps their enrolments (their grades stay) but no longer takes part:
+    the courses, their materials, assignments, tests, live classes, chats and forums are closed to them, and
+    their notices stop. A person with the student role and no record (not yet imported) is not held back."""
+    status = student_status(user)
+    return status is None or status == StudentStatus.ACTIVE
+
+
+def takes_part_q(user: User) -> Q:
+    """takes_part as a condition of a query (no query of its own): true unless the person's student record has
+    a status other than studying. Folded into the query that finds their courses, so pages keep their count."""
+    held_back = StudentRecord.objects.filter(student_id=user.pk).exclude(status=StudentStatus.ACTIVE)
+    return ~Q(Exists(held_back))
+
+
 def _with_relation(user: User, course: Course) -> Course:
     """Mark the user's relation to the course: is_teacher and is_enrolled (a query each, only for the roles
-    that can have that relation: simple lookups are cheaper than annotating the course query)."""
+    that can have that relation: simple lookups are cheaper than annotating the course query). is_enrolled
+    holds only for a student who takes part (studying, not on leave, expelled or graduated)."""
     course.is_teacher = (
         user.has_role(Role.TEACHER)
         and Course.teachers.through.objects.filter(course_id=course.pk, user_id=user.pk).exists()
@@ -41,7 +70,7 @@ def _with_relation(user: User, course: Course) -> Course:
     course.is_enrolled = (
         not course.is_teacher
         and user.has_role(Role.STUDENT)
-        and Enrolment.objects.filter(course_id=course.pk, student_id=user.pk).exists()
+        and Enrolment.objects.filter(takes_part_q(user), course_id=course.pk, student_id=user.pk).exists()
     )
     return course
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ustaz.accounts.models import Role, User
 
 from . import access
-from .models import Course, DltBasis, Programme, RestrictiveMeasure, StudentRecord, Term
+from .models import Course, DltBasis, Programme, RestrictiveMeasure, StudentRecord, StudentStatus, Term
 
 
 def current_term() -> Term | None:
@@ -53,7 +53,10 @@ def home_courses(user: User, term: Term | None) -> dict[str, QuerySet[Course]]:
     base = Course.objects.filter(term=term).select_related("discipline").prefetch_related(_teachers_prefetch())
     result: dict[str, QuerySet[Course]] = {}
     if user.has_role("student"):
-        result["studying"] = base.filter(enrolments__student=user).order_by("discipline__code")
+        # Only while studying (not on leave, expelled or graduated): in the same query.
+        result["studying"] = (
+            base.filter(enrolments__student=user).filter(access.takes_part_q(user)).order_by("discipline__code")
+        )
     if user.has_role("teacher"):
         result["teaching"] = base.filter(teachers=user).order_by("discipline__code")
     if access.can_oversee_courses(user):
@@ -73,10 +76,16 @@ def in_my_courses(user: User, field: str = "course") -> Q:
     """A filter for rows whose `field` is a course the person studies in or teaches (none for other roles)."""
     condition = Q(pk__in=[])
     if user.has_role(Role.STUDENT):
-        condition |= Q(**{f"{field}__enrolments__student": user})
+        condition |= Q(**{f"{field}__enrolments__student": user}) & access.takes_part_q(user)
     if user.has_role(Role.TEACHER):
         condition |= Q(**{f"{field}__teachers": user})
     return condition
+
+
+def taking_part(prefix: str = "") -> Q:
+    """A filter for users (through `prefix`, e.g. "student__") who take part in their courses: students
+    studying, and people with no student record (see access.takes_part). For notices to a course's students."""
+    return Q(**{f"{prefix}student_record__status": StudentStatus.ACTIVE}) | Q(**{f"{prefix}student_record": None})
 
 
 # --- The DLT basis: own and effective (docs/decisions/0012-dlt-basis.md) -----------------------------------

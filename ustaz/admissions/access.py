@@ -5,7 +5,7 @@ commission (the role and a seat on the campaign's commission) sees the submitted
 whose commission they sit on, never a draft (its IIN and documents are the applicant's until they submit it),
 and nothing of other campaigns; the academic
 office (and an administrator) sees every campaign and alone records decisions, contracts, payments and
-enrolments, the rector records decisions too. Anybody else gets 404.
+enrolments, the rector records decisions too. (The contracts' own pages: ustaz.contracts.access.) Anybody else gets 404.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from .models import (
     Application,
     ApplicationDocument,
     Campaign,
-    Contract,
     CreativeExam,
     Decision,
     ExamRecording,
@@ -131,17 +130,6 @@ def get_exam_to_score(user: User, pk: int) -> CreativeExam:
     if not campaigns_for(user).filter(pk=exam.offer.campaign_id).exists():
         raise Http404
     return exam
-
-
-def get_contract_for(user: User, pk: int) -> Contract:
-    """A contract: its own student's (or admitted applicant's), or the office's."""
-    try:
-        contract = Contract.objects.select_related("application__applicant", "application__offer__programme").get(pk=pk)
-    except Contract.DoesNotExist:
-        raise Http404 from None
-    if contract.application.applicant_id != user.pk and not user.has_role(*DECIDERS):
-        raise Http404
-    return contract
 
 
 def get_decision_for(user: User, pk: int) -> Decision:

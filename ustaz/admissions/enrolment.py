@@ -27,18 +27,23 @@ from ustaz.accounts.services import (
 )
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
+from ustaz.records import services as records_services
 
-from .models import Application, Contract, Status, StatusChange
+from .models import Application, Status, StatusChange
 
 
 @transaction.atomic
 def enrol(
     *, application: Application, group: StudyGroup, delivery: str, by: User, request: HttpRequest | None = None
 ) -> IssuedCredential:
-    application = Application.objects.select_for_update().select_related("applicant", "offer").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "offer", "decision")
+        .get(pk=application.pk)
+    )
     if application.status != Status.ADMITTED:
         raise ValidationError(_("Only an admitted applicant is enrolled."))
-    contract = Contract.objects.filter(application=application).first()
+    contract = application.contract
     if contract is None or contract.signed_on is None:
         raise ValidationError(_("The contract must be signed before enrolment."))
     if group.programme_id != application.offer.programme_id:
@@ -54,7 +59,7 @@ def enrol(
     check_basis(application.basis, group.programme.level)
     if application.iin and User.objects.filter(iin=application.iin).exclude(pk=user.pk).exists():
         raise ValidationError(_("A person with this IIN already has an account."))
-    StudentRecord.objects.create(
+    record = StudentRecord.objects.create(
         student=user,
         programme_id=application.offer.programme_id,
         group=group,
@@ -74,6 +79,15 @@ def enrol(
     user.issued_password_expires = timezone.now() + timedelta(days=settings.ISSUED_PASSWORD_DAYS)
     user.set_password(password)
     user.save()
+    # The enrolment is an order in the student's history: under the rector's admission order when recorded.
+    decision = application.decision
+    records_services.enrolment_record(
+        record=record,
+        by=by,
+        number=decision.order_number if decision else "",
+        order_date=decision.order_date if decision else None,
+        request=request,
+    )
     StatusChange.objects.create(application=application, old=application.status, new=Status.ENROLLED, by=by)
     application.status = Status.ENROLLED
     application.save(update_fields=["status"])

@@ -110,6 +110,15 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    # The contract made at admission (ustaz.contracts, a lower layer: the link is kept here).
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -289,64 +298,3 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.order_number
-
-
-# --- Contracts and payments (§3.4, §2.5) -------------------------------------------------------------------
-
-
-class Contract(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract")
-    number = models.CharField(_("contract number"), max_length=40, unique=True)
-    amount_per_year = models.DecimalField(_("amount per year, tenge"), max_digits=12, decimal_places=2)
-    years = models.PositiveSmallIntegerField(_("years of study"))
-    printed_materials = models.BooleanField(_("printed materials included"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("contract")
-        verbose_name_plural = _("contracts")
-        ordering = ["number"]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class Installment(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="installments")
-    due_on = models.DateField(_("due on"))
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.due_on}: {self.amount}"
-
-
-class PaymentSource(models.TextChoices):
-    MANUAL = "manual", _("recorded by hand")
-    STATEMENT = "statement", _("bank statement")
-
-
-class Payment(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    paid_on = models.DateField(_("paid on"))
-    reference = models.CharField(_("bank document number"), max_length=60, blank=True)
-    source = models.CharField(max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["paid_on", "pk"]
-        constraints = [
-            # A bank document is counted once, however many times its statement is imported.
-            models.UniqueConstraint(
-                fields=["reference"], condition=~models.Q(reference=""), name="payment_reference_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.paid_on}: {self.amount}"

@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.accounts.models import User
+from ustaz.contracts import services as contract_services
 from ustaz.core.models import AuditAction
 from ustaz.core.services import audit_record
 from ustaz.notifications import services as notifications
 
 from .apps import STATUS_CHANGED
-from .models import Application, Contract, CreativeExam, Decision, ExamResult, Offer, Status, StatusChange
+from .models import Application, CreativeExam, Decision, ExamResult, Offer, Status, StatusChange
 
 TIE_BREAK_LABELS = {
     "exams": gettext_lazy("decided by the exams in their order"),
@@ -202,12 +203,11 @@ def place_decline(*, application: Application, by: User, reason: str) -> Applica
         raise ValidationError(_("Only an admitted applicant declines a place."))
     if not reason.strip():
         raise ValidationError(_("Say why the place is declined."))
-    contract = Contract.objects.filter(application=application).first()
+    contract = application.contract
     if contract is not None:
-        if contract.signed_on or contract.payments.exists():
-            raise ValidationError(_("The contract is signed or paid: it must be ended before the place is declined."))
-        contract.installments.all().delete()
-        contract.delete()
+        application.contract = None
+        application.save(update_fields=["contract"])
+        contract_services.contract_withdraw(contract=contract)  # refused (all undone) if signed or paid
     StatusChange.objects.create(
         application=application, old=application.status, new=Status.DECLINED, by=by, reason=reason.strip()
     )

@@ -14,7 +14,7 @@ from ustaz.academics.models import DltBasis, Programme
 from ustaz.accounts.models import Role, User
 from ustaz.core.tables import xlsx_append
 
-from .models import Application, Campaign, Contract, Status, StatusChange
+from .models import Application, Campaign, Status, StatusChange
 
 
 @dataclass
@@ -85,7 +85,7 @@ def funnel(campaign: Campaign | None, *, drafts: bool = True) -> list[Line]:
         .annotate(n=Count("application", distinct=True))
         .order_by()
     )
-    contracted = Contract.objects.filter(application__in=found).count()
+    contracted = found.filter(contract__isnull=False).count()
     steps = [
         (pgettext("admission funnel", "registered"), registered),
         (pgettext("admission funnel", "applied"), found.count()),

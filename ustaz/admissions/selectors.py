@@ -40,7 +40,7 @@ def file_entries(viewer, person) -> list[Entry]:
             entries.append(
                 Entry(
                     label=_("Contract %(number)s") % {"number": contract.number},
-                    url=reverse("admissions:contract", args=[contract.pk]),
+                    url=reverse("contracts:contract", args=[contract.pk]),
                 )
             )
     return entries

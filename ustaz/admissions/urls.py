@@ -31,11 +31,8 @@ urlpatterns = [
     # The competitive list and the decision
     path("admission/programmes/<int:pk>/ranking/", views_exams.offer_ranking, name="ranking"),
     path("admission/decisions/<int:pk>/admitted-<str:language>.pdf", views_exams.decision_pdf, name="decision_pdf"),
-    # Contracts, payments, enrolment, reports
+    # The contract made at admission, enrolment, reports
     path("admission/commission/<int:pk>/contract/", views_money.contract_create, name="contract_create"),
-    path("admission/contracts/", views_money.contracts_list, name="contracts"),
-    path("admission/contracts/<int:pk>/", views_money.contract, name="contract"),
-    path("admission/contracts/<int:pk>/contract-<str:language>.pdf", views_money.contract_pdf, name="contract_pdf"),
-    path("my/contract/", views_money.my_contract, name="my_contract"),
+    path("admission/commission/<int:pk>/enrol/", views_money.enrol, name="enrol"),
     path("admission/reports/", views_money.report, name="report"),
 ]

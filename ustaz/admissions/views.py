@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ustaz.accounts.models import Role, User
 from ustaz.core.files import serve_private_file
 
-from . import access, documents, ranking, services
+from . import access, documents, ranking, services, views_money
 from .forms import ApplicationForm, RegisterForm
 from .models import Application, ApplicationDocument, CreativeExam, ExamFormat, ExamResult, Offer, Status
 
@@ -327,6 +327,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "results": list(ExamResult.objects.filter(application=application).select_related("exam")),
             "contract": _contract(application),
             "can_check": can_check,
+            **views_money.enrolment_context(request.user, application),
         },
     )
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Enrolment
+from ustaz.academics.selectors import taking_part
 from ustaz.accounts.models import User
 from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.core.markup import render_markdown
@@ -115,6 +117,8 @@ def state_message(state: str) -> str:
 def submission_submit(
     *, assignment: Assignment, student: User, text: str = "", upload_ids: Iterable[str] = ()
 ) -> Submission:
+    if not academics_access.takes_part(student):
+        raise PermissionDenied  # on academic leave, expelled or graduated (docs/decisions/0014)
     if not Enrolment.objects.filter(course_id=assignment.course_id, student=student).exists():
         raise PermissionDenied
     state = submit_state(assignment, student)
@@ -269,7 +273,9 @@ def due_soon_notify(now: datetime.datetime | None = None) -> int:
     told = 0
     for assignment in soon.select_related("course"):
         handed_in = Submission.objects.filter(assignment=assignment).values("student_id")
-        students = User.objects.filter(enrolments__course=assignment.course).exclude(pk__in=handed_in)
+        students = (
+            User.objects.filter(enrolments__course=assignment.course).filter(taking_part()).exclude(pk__in=handed_in)
+        )
         told += len(
             notifications.notify(
                 users=students,

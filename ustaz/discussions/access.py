@@ -62,7 +62,11 @@ def can_message(user: User, other: User) -> bool:
     pairs = [(user, other), (other, user)]
     for student, teacher in pairs:
         if student.has_role(Role.STUDENT) and teacher.has_role(Role.TEACHER):
-            if Enrolment.objects.filter(student=student, course__teachers=teacher).exists():
+            # A student on leave, expelled or graduated no longer talks to their teachers as a student.
+            if (
+                academics_access.takes_part(student)
+                and Enrolment.objects.filter(student=student, course__teachers=teacher).exists()
+            ):
                 return True
     return False
 

@@ -9,7 +9,9 @@ from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Enrolment, StudentRecord
+from ustaz.academics.selectors import taking_part
 from ustaz.accounts.models import Role, User
 
 from .models import Attachment, Message, ReadState, Room, RoomKind
@@ -62,6 +64,8 @@ def _recent_courses(user: User):
     # Two indexed lookups rather than an OR across two joins (which SQLite plans as a scan).
     taught = Course.teachers.through.objects.filter(user=user).values("course_id")
     enrolled = Enrolment.objects.filter(student=user).values("course_id")
+    if not academics_access.takes_part(user):
+        enrolled = enrolled.none()  # on leave, expelled or graduated: no course rooms (docs/decisions/0014)
     return Course.objects.filter(Q(pk__in=taught) | Q(pk__in=enrolled), term__ends_on__gte=since)
 
 
@@ -109,11 +113,11 @@ def people_to_message(user: User) -> list[User]:
     """Whom the person may start a conversation with (see access.can_message)."""
     office = User.objects.filter(User.role_filter(Role.ACADEMIC_OFFICE), is_active=True)
     people = User.objects.none()
-    if user.has_role(Role.STUDENT):
+    if user.has_role(Role.STUDENT) and academics_access.takes_part(user):
         people = User.objects.filter(courses_taught__enrolments__student=user, is_active=True)
     if user.has_role(Role.TEACHER):
         students = Enrolment.objects.filter(course__teachers=user).values("student_id")
-        people = people | User.objects.filter(pk__in=students, is_active=True)
+        people = people | User.objects.filter(taking_part(), pk__in=students, is_active=True)
     if user.has_role(Role.ACADEMIC_OFFICE, Role.ADMIN):
         people = User.objects.filter(User.role_filter(Role.TEACHER) | User.role_filter(Role.STUDENT), is_active=True)
     chosen = (people | office).exclude(pk=user.pk).distinct().order_by("last_name", "first_name")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Course, Enrolment, StudyGroup
+from ustaz.academics.selectors import taking_part
 from ustaz.accounts.models import User
 from ustaz.core.files import clean_filename, guess_content_type
 from ustaz.notifications import services as notifications
@@ -66,7 +67,7 @@ def room_members(room: Room) -> list[User]:
     enrolled = Enrolment.objects.filter(course_id=room.course_id)
     if room.kind == RoomKind.GROUP:
         enrolled = enrolled.filter(student__student_record__group_id=room.group_id)
-    students = User.objects.filter(pk__in=enrolled.values("student_id"))
+    students = User.objects.filter(pk__in=enrolled.values("student_id")).filter(taking_part())
     teachers = User.objects.filter(courses_taught=room.course_id)
     return list(students.union(teachers))
 

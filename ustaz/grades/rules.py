@@ -70,6 +70,9 @@ class GradingPolicy:
     fx_points: Decimal = Decimal("0.5")  # FX in the GPA: 0.5, or 0
     c_plus_traditional: str = "good"  # C+ is "good", or "satisfactory"
     retaken_counts: str = "latest"  # a discipline studied again: "latest" result in the GPA, or "all"
+    # rules.md "[U, default off] when the student has no overdue contract payment": settings
+    # GRADES_BAR_OVERDUE_PAYMENT. Whether a student owes one is a fact the caller gives (ustaz.contracts).
+    bar_overdue_payment: bool = False
 
     @classmethod
     def from_settings(cls) -> GradingPolicy:
@@ -77,6 +80,7 @@ class GradingPolicy:
         values = {
             k: (to_decimal(v) if isinstance(getattr(cls, k, None), Decimal) else v) for k, v in configured.items()
         }
+        values.setdefault("bar_overdue_payment", bool(getattr(settings, "GRADES_BAR_OVERDUE_PAYMENT", False)))
         return cls(**values)
 
     def scale(self) -> tuple[Letter, ...]:
@@ -124,8 +128,15 @@ def admission_rating(r1: Number, r2: Number) -> Decimal:
     return round_score((to_decimal(r1) + to_decimal(r2)) / 2)
 
 
-def is_admitted(r1: Number, r2: Number, policy: GradingPolicy | None = None) -> bool:
+def barred_for_payment(policy: GradingPolicy, overdue_payment: bool) -> bool:
+    """Not admitted to the exam for an overdue contract payment: only when the University's setting says so."""
+    return policy.bar_overdue_payment and overdue_payment
+
+
+def is_admitted(r1: Number, r2: Number, policy: GradingPolicy | None = None, *, overdue_payment: bool = False) -> bool:
     policy = policy or GradingPolicy()
+    if barred_for_payment(policy, overdue_payment):
+        return False
     if admission_rating(r1, r2) < policy.admission_minimum:
         return False
     if policy.admission_rule == "each":
@@ -140,6 +151,7 @@ class DisciplineResult:
     exam: Decimal | None
     final_score: Decimal | None  # only when admitted and the exam is passed
     letter: Letter | None  # None until there is something to read it from
+    overdue_payment: bool = False  # not admitted (only) for an overdue contract payment
 
     @property
     def is_academic_debt(self) -> bool:
@@ -158,6 +170,7 @@ def discipline_result(
     *,
     session_closed: bool = False,
     policy: GradingPolicy | None = None,
+    overdue_payment: bool = False,
 ) -> DisciplineResult:
     """The result of a discipline from its two ratings and the exam (rules.md, 'A discipline's result').
 
@@ -165,6 +178,8 @@ def discipline_result(
       discipline is an academic debt, F once the session closes.
     - Exam below the exam minimum: no final score; FX from the FX minimum (the exam may be retaken), F below.
     - Otherwise final = admission weight * AR + exam weight * exam, and the letter comes from it.
+    - Admitted by the ratings but owing an overdue contract payment, when the setting bars it, and with no exam
+      score yet: not admitted either ("not admitted: overdue payment"). An exam already sat keeps its result.
     """
     policy = policy or GradingPolicy()
     ar = admission_rating(r1, r2)
@@ -172,6 +187,9 @@ def discipline_result(
     if not admitted:
         letter = policy.letter_named("F") if session_closed else None
         return DisciplineResult(ar, False, None, None, letter)
+    if exam is None and barred_for_payment(policy, overdue_payment):
+        letter = policy.letter_named("F") if session_closed else None
+        return DisciplineResult(ar, False, None, None, letter, overdue_payment=True)
     if exam is None:
         return DisciplineResult(ar, True, None, None, None)
     exam = to_decimal(exam)

@@ -34,6 +34,7 @@ def standing(
     policy: rules.GradingPolicy,
     *,
     session_closed: bool = False,
+    overdue_payment: bool = False,
 ) -> Standing:
     """A student's ratings and result from the points entered so far (marks are percentages of each
     column's maximum; current control is the weighted mean of the marks entered)."""
@@ -61,7 +62,10 @@ def standing(
     # A retake replaces the exam: the latest attempt with a score counts.
     attempts = sorted((i for i in items if i.kind == ItemKind.EXAM and i.pk in points_by_item), key=lambda i: i.attempt)
     exam = rules.round_score(_percent(points_by_item[attempts[-1].pk], attempts[-1])) if attempts else None
-    return Standing(r1, r2, rules.discipline_result(r1, r2, exam, policy=policy, session_closed=session_closed))
+    result = rules.discipline_result(
+        r1, r2, exam, policy=policy, session_closed=session_closed, overdue_payment=overdue_payment
+    )
+    return Standing(r1, r2, result)
 
 
 @dataclass
@@ -71,6 +75,7 @@ class JournalRow:
     standing: Standing
     items: list[GradeItem]
     not_retaking: frozenset[int] = frozenset()  # retake columns this student has no FX for
+    exam_barred: bool = False  # no exam score may be entered: not admitted for an overdue payment
 
     @property
     def cells(self) -> list[tuple[int, GradeItem, Decimal | None]]:
@@ -83,8 +88,12 @@ class JournalRow:
             student_id=self.student.pk,
             items=self.items,
             points=self.points,
-            editable_ids=editable_ids - self.not_retaking,
+            editable_ids=editable_ids - self.not_retaking - (self.exam_ids if self.exam_barred else set()),
         )
+
+    @property
+    def exam_ids(self) -> set[int]:
+        return {i.pk for i in self.items if i.kind == ItemKind.EXAM}
 
 
 def journal(
@@ -113,19 +122,42 @@ def journal(
     closed = course.term.ends_on < timezone.localdate()
     enrolments = sorted(enrolments, key=lambda e: kazakh_sort_key(e.student.full_name or e.student.username))
     retakes = [i for i in items if i.kind == ItemKind.EXAM and i.attempt > 1]
+    # The bar is on admission to the session's exam: asked while the term runs, never of a term gone by.
+    owing = set() if closed else overdue_payments(policy, [e.student_id for e in enrolments])
+    exam_ids = {i.pk for i in items if i.kind == ItemKind.EXAM}
     rows = []
     for enrolment in enrolments:
         points_by_item = by_student.get(enrolment.student_id, {})
+        overdue = enrolment.student_id in owing
         rows.append(
             JournalRow(
                 student=enrolment.student,
                 points=[points_by_item.get(i.pk) for i in items],
-                standing=standing(items, points_by_item, policy, session_closed=closed),
+                standing=standing(items, points_by_item, policy, session_closed=closed, overdue_payment=overdue),
                 items=items,
                 not_retaking=frozenset(r.pk for r in retakes if not fx_before(r, items, points_by_item, policy)),
+                exam_barred=overdue and not exam_ids & set(points_by_item),
             )
         )
     return items, rows
+
+
+def overdue_payments(policy: rules.GradingPolicy, student_ids: list[int]) -> set[int]:
+    """The students (of these) who owe an overdue contract payment today, when the setting bars them from the
+    exam (one query for them all); nobody, and no query, when it does not."""
+    if not policy.bar_overdue_payment or not student_ids:
+        return set()
+    from ustaz.contracts.selectors import students_with_overdue
+
+    return students_with_overdue(student_ids, timezone.localdate())
+
+
+def barred_from_exam(item: GradeItem, student_ids: list[int]) -> set[int]:
+    """Of these students, those the payment bar keeps from this exam column now (its term still running): for
+    the journal's cells, the grades import and the testing centre (one query, none when the setting is off)."""
+    if item.kind != ItemKind.EXAM or item.course.term.ends_on < timezone.localdate():
+        return set()
+    return overdue_payments(rules.GradingPolicy.from_settings(), student_ids)
 
 
 def fx_before(retake: GradeItem, items: list[GradeItem], points_by_item: dict[int, Decimal], policy) -> bool:
@@ -141,7 +173,9 @@ def course_result(course: Course, student: User) -> rules.DisciplineResult | Non
     items = list(GradeItem.objects.filter(course=course).order_by("position", "id"))
     points = dict(Grade.objects.filter(item__course=course, student=student).values_list("item_id", "points"))
     closed = course.term.ends_on < timezone.localdate()
-    return standing(items, points, rules.GradingPolicy.from_settings(), session_closed=closed).result
+    policy = rules.GradingPolicy.from_settings()
+    overdue = not closed and student.pk in overdue_payments(policy, [student.pk])
+    return standing(items, points, policy, session_closed=closed, overdue_payment=overdue).result
 
 
 def grade_history(course: Course, *, student: User | None = None, limit: int = 500):

@@ -179,6 +179,16 @@ def grade_post(
         raise ValidationError(_("Give the reason for changing a locked grade."), code="reason")
     grade = Grade.objects.select_for_update().filter(item=item, student=student).first()
     old = grade.points if grade else None
+    if (
+        source in (GradeSource.JOURNAL, GradeSource.IMPORT)
+        and item.kind == ItemKind.EXAM
+        and old is None
+        and points is not None
+        and _barred_for_payment(item, student)
+    ):
+        raise ValidationError(
+            _("This student is not admitted to the exam: a contract payment is overdue."), code="overdue_payment"
+        )
     if old == points:
         return grade
     if points is None:
@@ -200,6 +210,14 @@ def grade_post(
         reason=reason,
     )
     return grade
+
+
+def _barred_for_payment(item: GradeItem, student: User) -> bool:
+    """The setting bars a student with an overdue contract payment from the exam, and this one owes one. (A
+    result from elsewhere, an attempt begun while admitted or an appeal, is not refused: the bar is on sitting.)"""
+    from .selectors import barred_from_exam
+
+    return student.pk in barred_from_exam(item, [student.pk])
 
 
 # --- Retakes (rules.md: FX, one free exam retake in the office's window; F, the discipline again) ------
@@ -368,6 +386,16 @@ def grades_import(
         planned.append((student, points))
     if item.is_closed and not approved:
         errors.append((1, _("This column is locked: a change needs the academic office's approval.")))
+    from .selectors import barred_from_exam
+
+    barred = barred_from_exam(item, [student.pk for student, points in planned if points is not None])
+    if barred:
+        already = set(Grade.objects.filter(item=item, student_id__in=barred).values_list("student_id", flat=True))
+        for student, _points in planned:
+            if student.pk in barred - already:
+                errors.append(
+                    (seen[student.pk], _("This student is not admitted to the exam: a contract payment is overdue."))
+                )
     if errors:
         return 0, sorted(errors)
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import Role, User
 from ustaz.core.calendar import Event, Repeat
@@ -116,7 +117,11 @@ def upcoming_for(user: User, start: datetime, end: datetime) -> list[LiveClass]:
     enrolled = Q(pk__in=[])
     if user.has_role(Role.STUDENT):
         group_id = user.student_record.group_id if hasattr(user, "student_record") else None
-        enrolled = Q(course__enrolments__student=user) & (Q(groups=None) | Q(groups=group_id))
+        enrolled = (
+            Q(course__enrolments__student=user)
+            & (Q(groups=None) | Q(groups=group_id))
+            & academics_access.takes_part_q(user)  # not on leave, expelled or graduated
+        )
     return list(
         LiveClass.objects.filter(taught | enrolled, starts_at__gte=start, starts_at__lt=end)
         .select_related("course__discipline", "series")

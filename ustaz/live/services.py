@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ustaz.academics.models import Course, Enrolment, StudyGroup
+from ustaz.academics.selectors import taking_part
 from ustaz.accounts.models import User
 from ustaz.notifications import services as notifications
 
@@ -141,7 +142,12 @@ def class_schedule(
 
 def expected_students(live_class: LiveClass) -> list[User]:
     """The students enrolled in the course who are in the class's groups (all of them for a class of none)."""
-    enrolments = Enrolment.objects.filter(course_id=live_class.course_id).select_related("student")
+    # Only students who take part: not those on leave, expelled or graduated (docs/decisions/0014).
+    enrolments = (
+        Enrolment.objects.filter(course_id=live_class.course_id)
+        .filter(taking_part("student__"))
+        .select_related("student")
+    )
     group_ids = [g.pk for g in live_class.groups.all()]
     if group_ids:
         enrolments = enrolments.filter(student__student_record__group_id__in=group_ids)

@@ -17,12 +17,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ustaz.academics import access as academics_access
 from ustaz.academics.models import Enrolment
 from ustaz.accounts.models import User
 from ustaz.core.models import AuditAction
 from ustaz.core.numbers import check_for_field
 from ustaz.core.services import audit_record
 from ustaz.core.sniff import HEAD_BYTES, sniff
+from ustaz.grades import selectors as grade_selectors
 from ustaz.grades import services as grades
 from ustaz.grades.models import GradeSource
 from ustaz.notifications import services as notifications
@@ -259,6 +261,8 @@ def _draw(test: Test, rng: random.Random) -> list[dict]:
 @transaction.atomic
 def attempt_start(*, test: Test, student: User, session_key: str = "", ip: str | None = None) -> Attempt:
     """The open attempt, or a new one with its questions drawn and a deadline the server keeps."""
+    if not academics_access.takes_part(student):
+        raise PermissionDenied  # on academic leave, expelled or graduated (docs/decisions/0014)
     if not Enrolment.objects.filter(course_id=test.course_id, student=student).exists():
         raise PermissionDenied
     open_attempt = Attempt.objects.filter(test=test, student=student, status=AttemptStatus.OPEN).first()
@@ -272,6 +276,9 @@ def attempt_start(*, test: Test, student: User, session_key: str = "", ip: str |
         raise ValidationError(_("The test is closed."))
     if attempts_left(test, student) <= 0:
         raise ValidationError(_("You have used all your attempts."))
+    if test.grade_item_id and student.pk in grade_selectors.barred_from_exam(test.grade_item, [student.pk]):
+        # rules.md [U]: the University's setting bars a student with an overdue contract payment from the exam.
+        raise ValidationError(_("You are not admitted to the exam: a contract payment is overdue."))
     deadline = min(now + datetime.timedelta(minutes=test.time_limit_minutes + extra), closes)
     layout = _draw(test, random.Random())  # noqa: S311 - shuffling, not secrecy
     number = (Attempt.objects.filter(test=test, student=student).aggregate(n=Max("number"))["n"] or 0) + 1

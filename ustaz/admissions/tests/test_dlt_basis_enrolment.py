@@ -12,6 +12,7 @@ from ustaz.academics.models import DltBasis, StudentRecord
 from ustaz.admissions import contracts, enrolment
 from ustaz.admissions.models import Application, Status
 from ustaz.admissions.tests.test_contracts import admitted  # noqa: F401 - the fixture
+from ustaz.contracts import services as contract_services
 
 
 @pytest.mark.parametrize("basis", [DltBasis.WORKING_ADULT, DltBasis.RESTRICTIONS])
@@ -19,7 +20,7 @@ def test_an_applicant_whose_basis_does_not_fit_the_level_is_not_enrolled(admitte
     Application.objects.filter(pk=admitted.pk).update(basis=basis)
     group = StudyGroupFactory(programme=admitted.offer.programme)
     contract = contracts.contract_create(application=admitted, printed_materials=False, by=office)
-    contracts.contract_sign(contract=contract, signed_on=timezone.localdate(), by=office)
+    contract_services.contract_sign(contract=contract, signed_on=timezone.localdate(), by=office)
     with pytest.raises(ValidationError, match="basis"):
         enrolment.enrol(application=admitted, group=group, delivery="network", by=office)
     assert not StudentRecord.objects.exists()

@@ -9,12 +9,13 @@ from testkit.factories import PASSWORD, StudyGroupFactory
 from ustaz.accounts.models import User
 from ustaz.admissions import contracts, enrolment
 from ustaz.admissions.tests.test_contracts import admitted  # noqa: F401 - the fixture of an admitted applicant
+from ustaz.contracts import services as contract_services
 
 
 def test_the_office_does_not_enrol_an_account_that_holds_a_staff_role(admitted, office):  # noqa: F811
     group = StudyGroupFactory(programme=admitted.offer.programme, admission_year=2026)
     contract = contracts.contract_create(application=admitted, printed_materials=False, by=office)
-    contracts.contract_sign(contract=contract, signed_on=timezone.localdate(), by=office)
+    contract_services.contract_sign(contract=contract, signed_on=timezone.localdate(), by=office)
     User.objects.filter(pk=admitted.applicant_id).update(roles=",ict_support,applicant,")
     with pytest.raises(ValidationError, match="administrator"):
         enrolment.enrol(application=admitted, group=group, delivery="network", by=office)

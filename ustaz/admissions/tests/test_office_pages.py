@@ -21,7 +21,8 @@ from testkit.media import tone
 from ustaz.academics.models import StudentRecord
 from ustaz.accounts.models import User
 from ustaz.admissions import contracts, exams, ranking
-from ustaz.admissions.models import Campaign, ExamScore, Offer, Payment, Status
+from ustaz.admissions.models import Campaign, ExamScore, Offer, Status
+from ustaz.contracts.models import Payment
 
 
 @pytest.fixture
@@ -226,15 +227,16 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
     group = StudyGroupFactory(programme=offer.programme, name="КӨ-26-1")
     assert as_user(member).post(reverse("admissions:contract_create", args=[application.pk])).status_code == 404
     as_user(office).post(reverse("admissions:contract_create", args=[application.pk]), {"printed_materials": "on"})
+    application.refresh_from_db()
     contract = application.contract
-    url = reverse("admissions:contract", args=[contract.pk])
+    url = reverse("contracts:contract", args=[contract.pk])
     # Its student sees it (and the PDFs); another student does not; the student cannot record anything.
     assert as_user(application.applicant).get(url).status_code == 200
     assert as_user(application.applicant).post(url, {"action": "payment", "amount": "1"}).status_code == 403
     for user in (student, member):
         assert as_user(user).get(url).status_code == 404
-        assert as_user(user).get(reverse("admissions:contract_pdf", args=[contract.pk, "ru"])).status_code == 404
-    pdf = as_user(application.applicant).get(reverse("admissions:contract_pdf", args=[contract.pk, "ru"])).content
+        assert as_user(user).get(reverse("contracts:contract_pdf", args=[contract.pk, "ru"])).status_code == 404
+    pdf = as_user(application.applicant).get(reverse("contracts:contract_pdf", args=[contract.pk, "ru"])).content
     assert "Договор" in _text(pdf)
     office_client = as_user(office)
     office_client.post(url, {"action": "payment", "amount": "abc", "paid_on": "2026-09-01"})
@@ -242,10 +244,14 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
     office_client.post(url, {"action": "payment", "amount": "450 000", "paid_on": "2026-09-01", "reference": "A-1"})
     assert Payment.objects.get().amount == 450000
     # Enrolment waits for the signature.
-    office_client.post(url, {"action": "enrol", "group": group.pk, "delivery": "network"})
+    enrol_url = reverse("admissions:enrol", args=[application.pk])
+    assert as_user(member).post(enrol_url, {"group": group.pk, "delivery": "network"}).status_code == 404
+    office_client.post(enrol_url, {"group": group.pk, "delivery": "network"})
     assert not StudentRecord.objects.filter(student=application.applicant).exists()
     office_client.post(url, {"action": "sign", "signed_on": timezone.localdate().isoformat()})
-    response = office_client.post(url, {"action": "enrol", "group": group.pk, "delivery": "network"})
+    review = office_client.get(reverse("admissions:review", args=[application.pk])).content.decode()
+    assert 'id="enrol"' in review
+    response = office_client.post(enrol_url, {"group": group.pk, "delivery": "network"})
     assert response.status_code == 302 and response.url == reverse("accounts:issued")
     user = User.objects.get(pk=application.applicant_id)
     assert StudentRecord.objects.get(student=user).group == group
@@ -255,12 +261,12 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
     assert user.username in _text(slips.content)
     # The student's own link to the contract (once the one-time password is changed); the office still reads
     # the application and documents.
-    assert as_user(user).get(reverse("admissions:my_contract")).url == reverse("account_change_password")
+    assert as_user(user).get(reverse("contracts:my_contract")).url == reverse("account_change_password")
     user.must_change_password = False
     user.save()
-    assert as_user(user).get(reverse("admissions:my_contract")).url == url
+    assert as_user(user).get(reverse("contracts:my_contract")).url == url
     # Another student has none: a page that says so, nobody else's contract.
-    other = as_user(student).get(reverse("admissions:my_contract"))
+    other = as_user(student).get(reverse("contracts:my_contract"))
     assert other.status_code == 200 and contract.number not in other.content.decode()
     assert as_user(office).get(reverse("admissions:review", args=[application.pk])).status_code == 200
     file_page = as_user(office).get(reverse("accounts:person", args=[user.pk])).content.decode()
@@ -272,7 +278,7 @@ def test_the_office_makes_the_contract_records_payments_and_enrols(
 def test_the_contracts_list_and_the_statement_import(as_user, offer, member, office, django_assert_max_num_queries):
     application = _admitted(offer, member, office)
     contract = contracts.contract_create(application=application, printed_materials=False, by=office)
-    url = reverse("admissions:contracts")
+    url = reverse("contracts:list")
     assert as_user(member).get(url).status_code == 404
     bad = f"date,contract,amount,reference\n2026-09-01,{contract.number},100,R-1\n2026-09-01,NOPE-1,100,R-2\n"
     page = as_user(office).post(url, {"statement": SimpleUploadedFile("s.csv", bad.encode())}).content.decode()

@@ -107,9 +107,10 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     application = Application.objects.get(applicant__username="demo-applicant")
     assert admission_services.missing_documents(application) == ["education_supplement", "business_trip"]
     # The commission's work: a queue, a sheet waiting for demo-commission, a list waiting for the rector.
-    from ustaz.admissions import contracts as admission_contracts
     from ustaz.admissions import ranking as admission_ranking
-    from ustaz.admissions.models import Contract, CreativeExam, ExamScore
+    from ustaz.admissions.models import CreativeExam, ExamScore
+    from ustaz.contracts import selectors as contract_selectors
+    from ustaz.contracts.models import Contract
 
     member = User.objects.get(username="demo-commission")
     campaign = application.offer.campaign
@@ -123,10 +124,17 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert len(rows) == 7 and sum(r.within for r in rows) <= 4 and not ranked.offer.decisions.exists()
     # Contracts of the students admitted in past years; demo-student owes the last installment.
     record = student.student_record
-    contract = Contract.objects.get(application__applicant=student)
+    contract = Contract.objects.get(student=student)
     assert record.contract_number == contract.number and contract.application.status == "enrolled"
-    assert admission_contracts.balance(contract).debt > 0
-    assert Contract.objects.count() == 16
+    assert contract_selectors.balance(contract).debt > 0
+    # A continuing student's contract made by the office: two years at different fees (an addendum), a
+    # discount, payments and a refund; nothing owed.
+    made = Contract.objects.get(application__isnull=True)
+    years = list(made.study_years.all())
+    assert len(years) == 2 and years[0].fee != years[1].fee and years[1].addendum_number
+    assert years[1].discounts.exists() and made.refunds.exists() and made.payments.exists()
+    assert contract_selectors.balance(made).debt == 0
+    assert Contract.objects.count() == 17
 
     # Curricula: every programme and year of admission of its groups follows an approved one, whose credits are
     # right; a new version of one is being drafted; demo-office opens them, demo-student reads their own.

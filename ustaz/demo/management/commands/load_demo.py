@@ -51,11 +51,14 @@ from ustaz.admissions.models import Status as AdmissionStatus
 from ustaz.assignments import media as assignment_media
 from ustaz.assignments import services as assignment_services
 from ustaz.assignments.models import Assignment, Submission, SubmissionFile
+from ustaz.contracts import services as contract_services
 from ustaz.curricula import services as curricula_services
 from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
+from ustaz.demo.contracts import load_contracts_demo
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.demo.plans import load_plans
+from ustaz.demo.records import load_records
 from ustaz.discussions import forums as chat_forums
 from ustaz.discussions import services as chat_services
 from ustaz.grades import services as grades_services
@@ -100,6 +103,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 added = self.add_curricula()
                 self.add_dlt_basis()
+                load_records()
+                load_contracts_demo()
                 load_plans()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
@@ -114,6 +119,8 @@ class Command(BaseCommand):
             self.load()
             self.add_curricula()
             self.add_dlt_basis()
+            load_records()
+            load_contracts_demo()
             load_plans()
         self.stdout.write(
             self.style.SUCCESS(
@@ -834,7 +841,7 @@ class Command(BaseCommand):
                     if last and record.student.username == "demo-student":
                         continue
                     amount = installment.amount / 2 if last and index == 3 else installment.amount
-                    admission_contracts.payment_record(
+                    contract_services.payment_record(
                         contract=contract,
                         amount=amount,
                         paid_on=installment.due_on - datetime.timedelta(days=3),

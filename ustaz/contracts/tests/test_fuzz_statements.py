@@ -12,8 +12,8 @@ import testkit.fuzz  # noqa: F401 - loads the hypothesis profile
 from testkit.factories import UserFactory
 from testkit.fuzz import bounded_memory
 from testkit.mutations import csv_bytes, mutated_bytes, mutated_rows, texts, xlsx_bytes
-from ustaz.admissions import contracts
-from ustaz.admissions.models import Payment
+from ustaz.contracts import money, services
+from ustaz.contracts.models import Payment
 
 SAMPLE = [
     ["Дата", "Договор", "Сумма", "Номер документа"],
@@ -33,7 +33,7 @@ def office(db):
 def _import(office, name, content):
     before = Payment.objects.count()
     with bounded_memory(64):
-        report = contracts.statement_import(filename=name, content=content, by=office)
+        report = services.statement_import(filename=name, content=content, by=office)
     if report.errors:
         assert Payment.objects.count() == before and not report.recorded
         assert all(isinstance(line, int) and isinstance(m, str) for line, m in report.errors)
@@ -54,8 +54,8 @@ def test_fuzz_statement_bytes(office, data):
 @given(text=st.one_of(texts, st.text(max_size=60)))
 def test_fuzz_parse_amount(text):
     try:
-        amount = contracts.parse_amount(text)
-    except contracts.AmountError as error:
+        amount = money.parse_amount(text)
+    except money.AmountError as error:
         assert str(error)
     else:
         assert amount.is_finite() and 0 < amount < 10**10
@@ -64,7 +64,7 @@ def test_fuzz_parse_amount(text):
 @given(text=st.one_of(texts, st.text(max_size=40), st.dates().map(lambda d: d.strftime("%d.%m.%Y"))))
 def test_fuzz_parse_date(text):
     try:
-        value = contracts.parse_date(text)
+        value = money.parse_date(text)
     except ValueError:
         pass
     else:

@@ -3,7 +3,6 @@ would alone ("recorded before, nothing new"). Runs on SQLite and, with USTAZ_DAT
 
 from __future__ import annotations
 
-import datetime
 import threading
 from decimal import Decimal
 
@@ -13,9 +12,9 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from testkit.factories import ProgrammeFactory, UserFactory
+from testkit.factories import UserFactory
 from testkit.races import in_thread, writers_queue_as_in_production
-from ustaz.admissions.models import Application, Campaign, Contract, Offer, Payment
+from ustaz.contracts.models import Contract, Payment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,16 +26,13 @@ MESSAGES = [
 
 def _contract(office):
     """A contract with nothing else around it (the statement needs only its number)."""
-    applicant = UserFactory(roles=",applicant,")
-    campaign = Campaign.objects.create(
-        title="2026", opens_on=datetime.date(2026, 6, 20), closes_on=datetime.date(2026, 8, 25)
-    )
-    offer = Offer.objects.create(
-        campaign=campaign, programme=ProgrammeFactory(), places=5, fee_per_year=Decimal(1000), years=4
-    )
-    application = Application.objects.create(applicant=applicant, offer=offer)
     return Contract.objects.create(
-        application=application, number="DL-2026-0001", amount_per_year=Decimal(1000), years=4, created_by=office
+        student=UserFactory(roles=",student,"),
+        number="DL-2026-0001",
+        amount_per_year=Decimal(1000),
+        years=4,
+        first_year=2026,
+        created_by=office,
     )
 
 
@@ -55,7 +51,7 @@ def test_two_identical_statements_at_once_record_each_payment_once(office, tmp_p
         try:
             start.wait(timeout=60)
             response = client.post(
-                reverse("admissions:contracts"), {"statement": SimpleUploadedFile("s.csv", content)}, follow=True
+                reverse("contracts:list"), {"statement": SimpleUploadedFile("s.csv", content)}, follow=True
             )
             # (The page's text, not response.context: the test client's capture of contexts is shared by threads.)
             html = response.content.decode()
@@ -73,6 +69,6 @@ def test_two_identical_statements_at_once_record_each_payment_once(office, tmp_p
             thread.join()
         payments = in_thread(Payment.objects.count)
     assert failures == []
-    assert [chain for chain, _said in answers] == [[(reverse("admissions:contracts"), 302)]] * 2
+    assert [chain for chain, _said in answers] == [[(reverse("contracts:list"), 302)]] * 2
     assert payments == 20
     assert sorted(message for _chain, said in answers for message in said) == MESSAGES
