@@ -530,7 +530,9 @@ EXPECTED: dict[str, Expect] = {
     "records:order_issue": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:order_delete": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:extract_pdf": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
-    "records:history": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
+    # The owner's history is read by the owner, the office, the rector and the group's adviser (the teacher in
+    # testkit.university since the student's file): records.access.can_read_history lets the adviser in.
+    "records:history": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
     # --- Materials ---
     "materials:course": page(course_readers()),
     "materials:material": page(course_readers()),
