@@ -460,6 +460,19 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
         by=office,
     )
 
+    # --- Study plans: this year's elective window open, the owner's plan submitted to the adviser -----------
+    from ustaz.plans import services as plans_services
+
+    this_year = course.term.academic_year
+    o["elective_window"] = plans_services.window_save(
+        academic_year=this_year,
+        opens_on=timezone.localdate() - datetime.timedelta(days=1),
+        closes_on=timezone.localdate() + datetime.timedelta(days=10),
+        by=office,
+    )
+    o["study_plan"] = plans_services.plan_save(student=owner, academic_year=this_year, chosen_ids=[], submit=True)
+    o["term"] = course.term
+
     # --- The audit log has something in it ------------------------------------------------------------
     audit_record(action=AuditAction.values[0], actor=office, target=owner)
     assert Enrolment.objects.filter(course=course, student=owner).exists()

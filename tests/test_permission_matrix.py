@@ -97,6 +97,12 @@ KWARGS = {
     "curricula:approve": lambda u: {"pk": u.curriculum_draft.pk},
     "curricula:new_version": lambda u: {"pk": u.curriculum.pk},
     "curricula:import": lambda u: {"pk": u.curriculum_draft.pk},
+    "plans:plan": lambda u: {"pk": u.study_plan.pk},
+    "plans:approve": lambda u: {"pk": u.study_plan.pk},
+    "plans:return": lambda u: {"pk": u.study_plan.pk},
+    "plans:reopen": lambda u: {"pk": u.study_plan.pk},
+    "plans:window": lambda u: {"pk": u.elective_window.pk},
+    "plans:window_close": lambda u: {"pk": u.elective_window.pk},
     "import_job": lambda u: {"pk": u.import_job.pk},
     "accounts:import_collect": lambda u: {"pk": u.import_job.pk},
     "accounts:person": lambda u: {"pk": u.people["owner"].pk},
@@ -515,7 +521,8 @@ EXPECTED: dict[str, Expect] = {
     "records:order_issue": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:order_delete": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN)),
     "records:extract_pdf": page(persons(NOT_FOUND, owner=OK, office=OK, rector=OK)),
-    # The group's adviser (teacher here) reads the history as they read the file.
+    # The owner's history is read by the owner, the office, the rector and the group's adviser (the teacher in
+    # testkit.university since the student's file): records.access.can_read_history lets the adviser in.
     "records:history": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
     # --- Materials ---
     "materials:course": page(course_readers()),
@@ -673,6 +680,21 @@ EXPECTED: dict[str, Expect] = {
     "curricula:new_version": post_only(
         persons(NOT_FOUND, office=OK, **dict.fromkeys(set(CURRICULUM_READERS) - {"office"}, FORBIDDEN))
     ),
+    # --- Study plans: the owner's plan (submitted) is read by the owner, their group's adviser (the teacher),
+    # the office and the rector; the adviser decides it, the office reopens it and runs the windows and the
+    # courses from plans; each student has their own plan page ---
+    "plans:mine": page(persons(FORBIDDEN, owner=OK, classmate=OK, other_group=OK)),
+    "plans:plan": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
+    "plans:approve": post_only(persons(NOT_FOUND, owner=FORBIDDEN, teacher=OK, office=FORBIDDEN, rector=FORBIDDEN)),
+    "plans:return": post_only(persons(NOT_FOUND, owner=FORBIDDEN, teacher=OK, office=FORBIDDEN, rector=FORBIDDEN)),
+    "plans:reopen": post_only(persons(NOT_FOUND, owner=FORBIDDEN, teacher=FORBIDDEN, office=OK, rector=FORBIDDEN)),
+    "plans:advising": page(persons(FORBIDDEN, teacher=OK, other_teacher=OK)),
+    "plans:windows": page(office_only()),
+    "plans:window": page(office_only()),
+    "plans:window_close": post_only(office_only()),
+    "plans:office": page(office_only(rector=OK)),
+    "plans:proposal": page(office_only()),
+    "plans:apply": post_only(office_only()),
     # --- Admission ---
     "admissions:home": everyone(),
     "admissions:register": public(REDIRECT, anonymous=OK),

@@ -440,6 +440,13 @@ CURRICULA_BACHELOR_CYCLES = {
 CURRICULA_IMPORT_MAX_KB = envint("USTAZ_CURRICULA_IMPORT_MAX_KB", 512)
 CURRICULA_IMPORT_MAX_ROWS = envint("USTAZ_CURRICULA_IMPORT_MAX_ROWS", 500)
 
+# --- Individual study plans (rules.md, "Study plans"; docs/decisions/0013-study-plans.md) ------------
+# A plan whose term has more credits than this is refused at submission; a term off the curriculum's credits
+# (USTAZ_CURRICULA_TERM_CREDITS and its tolerance) but within it is submitted with a warning to the adviser.
+PLANS_TERM_CREDITS_MAX = envint("USTAZ_PLANS_TERM_CREDITS_MAX", 40)
+# The longest reason an adviser gives for returning a plan.
+PLANS_RETURN_REASON_MAX_CHARS = envint("USTAZ_PLANS_RETURN_REASON_MAX_CHARS", 2000)
+
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]

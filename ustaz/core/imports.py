@@ -3,7 +3,9 @@ with the progress written where the page that polls it reads it.
 
 An area starts one with ``import_job_start(kind=..., runner="ustaz.<app>.services.<function>", ...)``; the
 runner takes the job, checks the file (``job_progress(job, checked=n)`` as it goes), and ends it with
-``job_refuse(job, errors)`` or ``job_done(job, result)``. Nothing here knows the areas (layer 0).
+``job_refuse(job, errors)`` or ``job_done(job, result)``. Nothing here knows the areas (layer 0). A job that is
+not a file's import names itself on its page with ``params["title"]`` and says what it did with
+``result["summary"]`` (both already translated, in the language of whoever started it).
 """
 
 from __future__ import annotations

@@ -43,6 +43,12 @@ class AuditAction(models.TextChoices):
     CONTRACT_ADDENDUM = "contracts.addendum", _("Addendum to a study contract recorded")
     REFUND_RECORDED = "contracts.refund", _("Tuition refund recorded")
     DISCOUNT_GRANTED = "contracts.discount", _("Tuition discount recorded")
+    STUDY_PLAN_SUBMITTED = "plans.submitted", _("Individual study plan submitted")
+    STUDY_PLAN_APPROVED = "plans.approved", _("Individual study plan approved")
+    STUDY_PLAN_RETURNED = "plans.returned", _("Individual study plan returned")
+    STUDY_PLAN_REOPENED = "plans.reopened", _("Individual study plan reopened")
+    STUDY_PLANS_APPLIED = "plans.applied", _("Courses and enrolments made from study plans")
+    ELECTIVE_WINDOW_SAVED = "plans.window", _("Elective window opened or changed")
 
 
 class AuditEvent(models.Model):

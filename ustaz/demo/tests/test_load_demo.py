@@ -157,7 +157,11 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     listed = mine.get("/curricula/")
     assert {c.programme for c in listed.context["curricula"]} == {record.programme}
 
-    # An installation loaded before curricula existed gets them on the next run, and only once.
+    # An installation loaded before curricula existed gets them on the next run, and only once (it had no
+    # study plans either: they keep their curriculum).
+    from ustaz.plans.models import StudyPlan
+
+    StudyPlan.objects.all().delete()
     Curriculum.objects.all().delete()
     call_command("load_demo")
     assert (Curriculum.objects.count(), CurriculumLine.objects.count()) == counts[4:6]
@@ -168,3 +172,37 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
         assert response.status_code == 302, login
         assert client.get("/").status_code == 200, login
         assert User.objects.get(username=login).has_role(role)
+
+
+def test_the_demo_has_last_springs_plans_approved_and_this_years_window_open(db):
+    from ustaz.academics.models import Enrolment
+    from ustaz.plans import selectors as plans_selectors
+    from ustaz.plans.models import ElectiveWindow, PlannedCourse, PlanStatus, StudyPlan
+
+    call_command("load_demo")
+    counts = (StudyPlan.objects.count(), ElectiveWindow.objects.count(), Enrolment.objects.count())
+    call_command("load_demo")  # a second run adds no plan, window or enrolment
+    assert (StudyPlan.objects.count(), ElectiveWindow.objects.count(), Enrolment.objects.count()) == counts
+
+    record = StudentRecord.objects.select_related("group__advisor").get(student__username="demo-student")
+    assert record.group.advisor.username == "demo-teacher"
+    today = localdate()
+    [window] = plans_selectors.open_windows_for(record)
+    assert window.academic_year.starts_on > today  # the choice is for next academic year
+    this_year = StudyPlan.objects.get(student=record.student, academic_year__starts_on__lte=today)
+    assert this_year.status == PlanStatus.APPROVED and this_year.decided_at.month == 5
+    assert not StudyPlan.objects.filter(student=record.student, academic_year=window.academic_year).exists()
+    waiting = StudyPlan.objects.filter(academic_year=window.academic_year, status=PlanStatus.SUBMITTED)
+    assert waiting.count() == 3 and all(p.student.student_record.group == record.group for p in waiting)
+    # This year's courses hold demo-student as the approved plan says, and demo-teacher teaches them.
+    made = PlannedCourse.objects.filter(term__academic_year=this_year.academic_year)
+    assert made.exists()
+    assert all(Enrolment.objects.filter(course=p.course, student=record.student).exists() for p in made)
+
+    client = Client()
+    assert client.login(username="demo-student", password=DEMO_PASSWORD)
+    page = client.get("/plans/my/").content.decode()
+    assert "Submit to my adviser" in page
+    client = Client()
+    assert client.login(username="demo-teacher", password=DEMO_PASSWORD)
+    assert client.get("/plans/advising/").content.decode().count("Submitted to the adviser") == 3

@@ -57,6 +57,7 @@ from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
 from ustaz.demo.contracts import load_contracts_demo
 from ustaz.demo.media import scale_wav, syllabus_pdf
+from ustaz.demo.plans import load_plans
 from ustaz.demo.records import load_records
 from ustaz.discussions import forums as chat_forums
 from ustaz.discussions import services as chat_services
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 self.add_dlt_basis()
                 load_records()
                 load_contracts_demo()
+                load_plans()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -119,6 +121,7 @@ class Command(BaseCommand):
             self.add_dlt_basis()
             load_records()
             load_contracts_demo()
+            load_plans()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
