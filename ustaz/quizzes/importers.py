@@ -1012,7 +1012,7 @@ def gift_export(questions) -> str:
             category = item.category
             blocks.append(f"$CATEGORY: {category}")
         head = f"::{_gift_escape(item.title)}::" if item.title else ""
-        if item.text_format != GIFT_DEFAULT_FORMAT or _FORMAT_TAG.match(item.text):
+        if item.text_format != GIFT_DEFAULT_FORMAT or _FORMAT_TAG.match(item.text) or item.text.startswith("//"):
             head += f"[{item.text_format}]"
         general = f"####{_gift_escape(item.feedback)}" if item.feedback else ""
         blocks.append(f"{head}{_gift_escape(item.text)} {{{body}{general}}}")
