@@ -479,7 +479,8 @@ def _gift_answers(body: str) -> tuple[str, dict]:
         return "numeric", _gift_numeric(body[1:])
     if "~" in body:
         return _gift_choice(body)
-    if "=" in body and "->" in body:
+    if "=" in body and any("->" in answer.partition("#")[0] for answer in _answers(body, "=")):
+        # Moodle looks for "->" anywhere; here only in the answers, so that a feedback may hold an arrow.
         return "matching", _gift_matching(body)
     answer, *feedback = body.split("#", 2)
     if _plain(answer).upper() in ("T", "TRUE", "F", "FALSE"):
