@@ -131,6 +131,7 @@ def test_results(test: Test) -> dict:
         share = float(answer.points / answer.version.points)
         stats = per_question[answer.version.question_id]
         stats["text"] = answer.version.text
+        stats["format"] = answer.version.text_format
         stats["answers"] += 1
         stats["right"] += share
         if answer.attempt_id in high:
@@ -146,6 +147,7 @@ def test_results(test: Test) -> dict:
             {
                 "id": question_id,
                 "text": stats["text"],
+                "format": stats["format"],
                 "answers": stats["answers"],
                 "difficulty": round(difficulty, 2),
                 "discrimination": round(high_share - low_share, 2),

@@ -60,6 +60,8 @@ def test_formats_and_feedback_on_the_attempt_and_review_pages(as_user, course, t
     assert "Жоқ, екеу." in review and "Дұрыс, екеу." not in review  # true/false: the wrong answer's feedback
     assert "Жақын" in review and "Қате" not in review  # numeric: the feedback of the answer matched
     assert "alert(1)" not in review
+    listing = as_user(teacher).get(reverse("quizzes:bank", args=[bank.pk])).content.decode()
+    assert "Кюй «Адай» авторы?" in listing and "&lt;b&gt;" not in listing  # the bank lists the words, no markup
 
 
 def test_the_question_form_keeps_the_format_feedback_and_weights(as_user, course, teacher):
