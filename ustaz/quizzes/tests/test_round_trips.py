@@ -17,7 +17,8 @@ from ustaz.quizzes import grading, importers
 from ustaz.quizzes.importers import Parsed
 
 # Kazakh, Russian and Latin letters, digits, and every character GIFT gives a meaning to.
-LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіАӘҒҚҢӨҰҮҺІQqWwZz0123456789"
+# Latin letters enough to write T, F, true, \\n and [html].
+LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіАӘҒҚҢӨҰҮҺІTtFfRrUuEenhml0123456789"
 SPECIAL = "~=#{}:\\%[]->/*<>&\"'$.,!?()"
 words = st.text(alphabet=LETTERS + SPECIAL, min_size=1, max_size=12)
 one_line = st.lists(words, min_size=1, max_size=5).map(" ".join)
@@ -41,7 +42,7 @@ def _feedback(draw, size: int) -> dict:
 
 @st.composite
 def single(draw, rich: bool = True) -> dict:
-    options = draw(st.lists(one_line, min_size=2, max_size=6))
+    options = draw(st.lists(lines, min_size=2, max_size=6))
     correct = draw(st.integers(0, len(options) - 1))
     data = {"options": options, "correct": correct}
     if rich:
