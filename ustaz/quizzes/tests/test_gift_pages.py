@@ -102,3 +102,41 @@ def test_every_export_of_the_bank_page_reads_back(as_user, course, teacher):
         counts[fmt] = len(importers.read(response.content, fmt))
     assert counts == {"gift": 5, "moodle_xml": 5, "platonus": 1, "aiken": 1, "xlsx": 5}
     assert client.get(reverse("quizzes:bank_export", args=[bank.pk, "nope"])).status_code == 404
+
+
+def test_editing_a_key_keeps_the_answers_the_form_does_not_show(course, teacher):
+    bank = Bank.objects.create(discipline=course.discipline, name="K")
+    raw = (
+        "Жыл? {#=1822:0#Дәл =%50%1822:2#Жақын ~#Қате}\n\n"
+        "Кюй? {=Құрманғазы ~%50%Құрманғазы С. ~Дина}\n\n"
+        "Ішекті? {~%70%Домбыра ~%30%Қобыз ~%-100%Сыбызғы}\n"
+    ).encode()
+    services.bank_import(bank=bank, category="K", raw=raw, fmt="gift", by=teacher)
+    numeric, single, multiple = Question.objects.filter(bank=bank).select_related("current").order_by("pk")
+
+    version = services.question_edit(
+        question=numeric,
+        text="Жыл?",
+        data={**numeric.current.data, "answer": 1823, "tolerance": 0},
+        points=1,
+        by=teacher,
+    )
+    assert [(a["answer"], a["tolerance"], a["fraction"]) for a in version.data["answers"]] == [
+        (1823.0, 0.0, 100),
+        (1822.0, 2.0, 50),
+    ]
+    assert version.data["other_feedback"] == "Қате"
+
+    version = services.question_edit(
+        question=single, text="Кюй?", data={**single.current.data, "correct": 1}, points=1, by=teacher
+    )
+    assert "fractions" not in version.data  # the option of 50% is now the right one
+
+    kept = services.question_edit(
+        question=multiple, text="Ішекті?", data=dict(multiple.current.data), points=1, by=teacher
+    )
+    assert kept.data["weights"] == {"0": 70, "1": 30, "2": -100}
+    changed = services.question_edit(
+        question=multiple, text="Ішекті?", data={**kept.data, "correct": [0]}, points=1, by=teacher
+    )
+    assert "weights" not in changed.data  # the right options changed: they share the question again
