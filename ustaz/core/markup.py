@@ -53,7 +53,11 @@ ALLOWED_ATTRIBUTES = {
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return sanitize(markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html"))
+
+
+def sanitize(html: str) -> str:
+    """HTML written by people or brought in a file, with only the tags and attributes above kept."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -2,16 +2,25 @@
 an essay (graded by hand). Pure functions of the question's data (its version) and the response.
 
 Question data per type (`data`), response shape in brackets:
-- single: {"options": [..], "correct": i}                                  [i]
-- multiple: {"options": [..], "correct": [i, ..], "partial": "all"|"each"}  [[i, ..]]
+- single: {"options": [..], "correct": i, "fractions"?: {"i": percent}}      [i]
+  the right option earns all; an option with a fraction (GIFT `~%50%`, Moodle's fraction) earns its share.
+- multiple: {"options": [..], "correct": [i, ..], "partial": "all"|"each", "weights"?: {"i": percent}}
+                                                                             [[i, ..]]
   "each": every right choice earns its share, every wrong one takes a share away (never below 0).
-- truefalse: {"correct": true|false}                                         [true|false]
-- short: {"answers": [..], "case_sensitive": false}                          ["text"]
-  whitespace inside and around the answer is normalised; case counts only when asked.
-- numeric: {"answer": x, "tolerance": t}                                     ["12.5" or 12.5]
-  right when |given - x| <= t (decimal comma accepted).
+  With "weights" (GIFT `~%33.3%`, `~%-100%`, Moodle's fractions), as Moodle grades: the weights of the options
+  chosen added up, kept between 0 and 100%; "correct" then lists the options of a positive weight.
+- truefalse: {"correct": true|false, "feedback_right"?, "feedback_wrong"?}  [true|false]
+- short: {"answers": [..], "case_sensitive": false, "fractions"?: {"i": percent},
+          "answer_feedback"?: [..]}                                          ["text"]
+  whitespace inside and around the answer is normalised; case counts only when asked. The first answer that
+  matches counts (as in Moodle), with its fraction (100 when none is given).
+- numeric: {"answer": x, "tolerance": t, "answers"?: [{"answer", "tolerance", "fraction", "feedback"}],
+            "other_feedback"?: ".."}                                         ["12.5" or 12.5]
+  right when |given - x| <= t (decimal comma accepted). With "answers" (GIFT `{#=5:0 =%50%5:2}`), the first
+  of them, in the order written, whose range holds the number counts with its fraction, as Moodle grades;
+  "answer" and "tolerance" then repeat its answer of the highest fraction (what the question form edits).
 - matching: {"left": [..], "right": [..], "pairs": {left i: right j}}        [{left i: right j}]
-  each right pair earns its share.
+  each right pair earns its share; "right" may hold more than "left" (answers that match nothing).
 - ordering: {"items": [..]} (in the right order)                            [[item index, ..]]
   all-or-nothing, or with "partial": true, the share of items in their right place.
 - blanks: {"text": "... {1} ... {2}", "blanks": {"1": [variants], ..}}      [{"1": "..", ..}]
@@ -62,12 +71,23 @@ def score(kind: str, data: dict, response) -> float | None:
         return 0.0
 
 
+def _percent(value) -> float:
+    return float(Decimal(str(value))) / 100
+
+
 def _single(data, response) -> float:
-    return 1.0 if int(response) == int(data["correct"]) else 0.0
+    chosen = int(response)
+    if chosen == int(data["correct"]):
+        return 1.0
+    fractions = data.get("fractions") or {}
+    return _percent(fractions[str(chosen)]) if str(chosen) in fractions else 0.0
 
 
 def _multiple(data, response) -> float:
     chosen = {int(i) for i in response}
+    weights = data.get("weights")
+    if weights:
+        return sum(_percent(weights.get(str(i), 0)) for i in chosen if 0 <= i < len(data["options"]))
     correct = {int(i) for i in data["correct"]}
     if data.get("partial", "all") == "all":
         return 1.0 if chosen == correct else 0.0
@@ -82,17 +102,39 @@ def _truefalse(data, response) -> float:
     return 1.0 if given == bool(data["correct"]) else 0.0
 
 
-def _short(data, response) -> float:
+def short_match(data: dict, response) -> int | None:
+    """The index of the first accepted answer the response matches, or None."""
     case = bool(data.get("case_sensitive", False))
     given = _normalise(response, case)
-    return 1.0 if any(given == _normalise(a, case) for a in data["answers"]) else 0.0
+    return next((i for i, a in enumerate(data["answers"]) if given == _normalise(a, case)), None)
+
+
+def _short(data, response) -> float:
+    index = short_match(data, response)
+    if index is None:
+        return 0.0
+    fractions = data.get("fractions") or {}
+    return _percent(fractions[str(index)]) if str(index) in fractions else 1.0
+
+
+def _within(given: Decimal, answer: dict) -> bool:
+    return abs(given - Decimal(str(answer["answer"]))) <= Decimal(str(answer.get("tolerance", 0)))
+
+
+def numeric_match(data: dict, response) -> dict | None:
+    """The answer of a numeric question the response falls within: the first in the order written."""
+    given = _number(response)
+    if given is None:
+        return None
+    answers = data.get("answers") or [{"answer": data["answer"], "tolerance": data.get("tolerance", 0)}]
+    return next((answer for answer in answers if _within(given, answer)), None)
 
 
 def _numeric(data, response) -> float:
-    given = _number(response)
-    if given is None:
+    answer = numeric_match(data, response)
+    if answer is None:
         return 0.0
-    return 1.0 if abs(given - Decimal(str(data["answer"]))) <= Decimal(str(data.get("tolerance", 0))) else 0.0
+    return _percent(answer.get("fraction", 100))
 
 
 def _matching(data, response) -> float:
@@ -146,3 +188,29 @@ def public(kind: str, data: dict) -> dict:
     if kind == "blanks":
         return {"text": data["text"], "blanks": sorted(data["blanks"])}
     return {}
+
+
+def feedback_for(kind: str, data: dict, response) -> list[str]:
+    """What the question says back to this response on the review page (never on the attempt page): the
+    feedback of each option chosen, of the short or numeric answer matched (or the numeric question's feedback
+    for any other answer), of a true/false answer right or wrong."""
+    try:
+        if kind in ("single", "multiple"):
+            notes = data.get("option_feedback") or []
+            chosen = response if isinstance(response, list) else [response]
+            return [notes[c] for c in chosen if isinstance(c, int) and 0 <= c < len(notes) and notes[c]]
+        if kind == "truefalse" and response is not None and response != "":
+            right = score(kind, data, response) == 1.0
+            note = data.get("feedback_right" if right else "feedback_wrong")
+            return [note] if note else []
+        if kind == "short" and response:
+            index = short_match(data, response)
+            notes = data.get("answer_feedback") or []
+            return [notes[index]] if index is not None and index < len(notes) and notes[index] else []
+        if kind == "numeric" and response not in (None, ""):
+            answer = numeric_match(data, response)
+            note = answer.get("feedback") if answer is not None else data.get("other_feedback")
+            return [note] if note else []
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError):
+        return []
+    return []

@@ -9,7 +9,6 @@ with the questions or raises `ImportErrors`, whatever the bytes."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ class Parsed:
     title: str = ""
     feedback: str = ""
     points: Decimal | None = None  # None: the default of a new question
+    text_format: str = "plain"  # how the texts are written: plain, moodle, markdown or html (TEXT_FORMATS)
+    category: str = ""  # the category named in the file (GIFT's $CATEGORY:), else the one the import is given
 
 
 @dataclass
@@ -167,6 +168,8 @@ def _texts(value) -> list[str]:
         return [value]
     if isinstance(value, list):
         return [text for item in value for text in _texts(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
     return []
 
 
@@ -249,13 +252,16 @@ def platonus(text: str, limits: Limits | None = None) -> list[Parsed]:
     return parsed
 
 
-def platonus_export(questions: list[tuple[str, dict]]) -> str:
-    """Single-choice questions as Platonus text (the right option first)."""
+def platonus_export(questions) -> str:
+    """Single-choice questions as Platonus text (the right option first; a partial share of an option is not
+    written: Platonus has none)."""
     lines = []
-    for text, data in questions:
-        options = list(data["options"])
-        right = options.pop(int(data["correct"]))
-        lines.append(f"<question> {text}")
+    for item in _items(questions):
+        if item.kind != "single":
+            continue
+        options = [" ".join(option.split()) for option in item.data["options"]]
+        right = options.pop(int(item.data["correct"]))
+        lines.append(f"<question> {' '.join(item.text.split())}")
         lines.extend(f"<variant> {option}" for option in [right, *options])
     return "\n".join(lines) + "\n"
 
@@ -312,12 +318,26 @@ def aiken(text: str, limits: Limits | None = None) -> list[Parsed]:
 
 
 # --- GIFT --------------------------------------------------------------------------------------------------
+# As Moodle's GIFT documentation and its reader (question/format/gift) define it: titles `::title::`, comments
+# `//`, `$CATEGORY:` lines, the formats `[html]`, `[markdown]`, `[plain]`, `[moodle]` (the default), the escapes
+# `\\ \~ \= \# \{ \} \: \n`, general feedback `####`, per-answer feedback `#`, weights `%50%`; single choice,
+# multiple answers, true/false, short answer, numeric (tolerance, ranges, several answers), matching, missing
+# word (text after the braces), essay. A description (no braces) is no question here: refused by its line.
 
+TEXT_FORMATS = ("plain", "moodle", "markdown", "html")
+GIFT_DEFAULT_FORMAT = "moodle"  # Moodle's FORMAT_MOODLE: a text without its format tag
+
+# Each escape becomes a placeholder while the block is cut into its parts, and its character afterwards.
+_BACKSLASH = "\x00b"
 _ESCAPES = {"\\~": "\x00t", "\\=": "\x00e", "\\#": "\x00h", "\\{": "\x00o", "\\}": "\x00c", "\\:": "\x00s", "\\n": "\n"}
-_UNESCAPE = {"\x00t": "~", "\x00e": "=", "\x00h": "#", "\x00o": "{", "\x00c": "}", "\x00s": ":"}
+_UNESCAPE = {"\x00t": "~", "\x00e": "=", "\x00h": "#", "\x00o": "{", "\x00c": "}", "\x00s": ":", _BACKSLASH: "\\"}
+_FORMAT_TAG = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
+_GIFT_WEIGHT = re.compile(r"^%([^%]{0,40})%")
+MISSING_WORD = "_____"  # where the answer of a missing-word question goes in its text
 
 
 def _protect(text: str) -> str:
+    text = text.replace("\\\\", _BACKSLASH)
     for escaped, placeholder in _ESCAPES.items():
         text = text.replace(escaped, placeholder)
     return text
@@ -329,63 +349,89 @@ def _restore(text: str) -> str:
     return text.strip()
 
 
-def _gift_blocks(text: str) -> list[tuple[int, str]]:
-    blocks, current, start = [], [], None
+def _unformatted(text: str) -> tuple[str | None, str]:
+    """A text's own format tag, if it has one, and the text without it (restored)."""
+    match = _FORMAT_TAG.match(text)
+    if match:
+        return match.group(1).lower(), _restore(text[match.end() :])
+    return None, _restore(text)
+
+
+def _plain(text: str) -> str:
+    return _unformatted(text)[1]
+
+
+def _number_value(value: Decimal) -> int | float:
+    """A weight or fraction as kept in JSON: whole numbers as integers."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _gift_category(path: str) -> str:
+    """A `$CATEGORY:` path as the name of a category of the bank: Moodle's context and `top` dropped, the rest
+    of the path kept (`$course$/top/Harmony/Intervals` is `Harmony/Intervals`)."""
+    parts = [part.strip() for part in path.strip().split("/") if part.strip()]
+    if parts and re.fullmatch(r"\$\w+\$", parts[0]):
+        parts = parts[1:]
+    if parts and parts[0].casefold() == "top":
+        parts = parts[1:]
+    return "/".join(parts)[:200]
+
+
+def _gift_blocks(text: str) -> list[tuple[int, str, str]]:
+    """(first line, text, category) of every question: blocks between blank lines, comments dropped; a
+    `$CATEGORY:` line names the category of the questions after it."""
+    blocks, current, start, category = [], [], None, ""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("//") or stripped.startswith("$CATEGORY"):
+        if stripped.startswith("//"):
             continue
-        if not stripped:
+        if stripped.startswith("$CATEGORY:") or not stripped:
             if current:
-                blocks.append((start, "\n".join(current)))
+                blocks.append((start, "\n".join(current), category))
                 current, start = [], None
+            if stripped:
+                category = _gift_category(stripped[len("$CATEGORY:") :])
             continue
         if start is None:
             start = number
         current.append(line)
     if current:
-        blocks.append((start, "\n".join(current)))
+        blocks.append((start, "\n".join(current), category))
     return blocks
 
 
-def _split_answers(body: str) -> list[tuple[str, str, str]]:
-    """`=right#feedback ~wrong#feedback ...` into (mark, text, feedback)."""
-    items = []
-    for match in re.finditer(r"([=~])([^=~]*)", body):
-        mark, rest = match.group(1), match.group(2)
-        text, _sep, feedback = rest.partition("#")
-        items.append((mark, _restore(text), _restore(feedback)))
-    return items
+def _weighted(answer: str, default: Decimal | None) -> tuple[Decimal | None, str]:
+    """An answer's weight (`%50%`, from -100 to 100) and the rest of it; `default` when it has none."""
+    match = _GIFT_WEIGHT.match(answer)
+    if not match:
+        return default, answer
+    try:
+        return bounds.weight(match.group(1)), answer[match.end() :]
+    except ValidationError as error:
+        raise _number_error(_("The weight of an option"), error) from None
+
+
+def _answers(body: str, separator: str) -> list[str]:
+    """The answers of a body cut at each separator (= or ~), the text before the first dropped if empty."""
+    parts = body.split(separator)
+    if not parts[0].strip():
+        parts = parts[1:]
+    return [part.strip() for part in parts]
 
 
 def gift(text: str, limits: Limits | None = None) -> list[Parsed]:
     limits = limits or Limits.from_settings()
     parsed, errors = [], []
-    for line, block in _gift_blocks(text):
+    for line, block, category in _gift_blocks(text):
         if len(parsed) + len(errors) >= limits.max_questions:
             raise _too_many_questions(limits)
-        raw = _protect(block)
-        title = ""
-        title_match = re.match(r"^\s*::(.*?)::", raw, re.S)
-        if title_match:
-            title = _restore(title_match.group(1))
-            raw = raw[title_match.end() :]
-        if raw.count("{") != 1 or raw.count("}") != 1 or raw.index("{") > raw.index("}"):
-            errors.append((line, _("A GIFT question needs one answer part in braces { }.")))
-            continue
-        before, rest = raw.split("{", 1)
-        body, after = rest.split("}", 1)
-        question = _restore(
-            re.sub(r"^\[(html|moodle|markdown|plain)\]", "", before.strip())
-            + (" ___ " + after.strip() if after.strip() else "")
-        )
-        body = body.strip()
         try:
-            if body.count("=") + body.count("~") > limits.max_options:  # refused before a list is made of them
-                raise ValueError(_("The question has more than %(limit)d options.") % {"limit": limits.max_options})
-            parsed.append(_gift_question(question, body, line, title))
+            item = _gift_block(_protect(block).strip(), line, limits)
         except ValueError as error:
             errors.append((line, str(error)))
+            continue
+        item.category = category
+        parsed.append(item)
     if errors:
         raise ImportErrors(sorted(errors))
     if not parsed:
@@ -393,9 +439,145 @@ def gift(text: str, limits: Limits | None = None) -> list[Parsed]:
     return parsed
 
 
-def _gift_numeric(spec: str) -> dict:
-    """`n`, `n:tolerance` or `low..high` (only the first of several answers counts)."""
-    spec = re.split(r"\s*[=~]", spec.lstrip("=").strip(), maxsplit=1)[0]
+def _gift_block(raw: str, line: int, limits: Limits) -> Parsed:
+    title = ""
+    title_match = re.match(r"^::(.*?)::", raw, re.S)
+    if title_match:
+        title = _restore(title_match.group(1))
+        raw = raw[title_match.end() :].strip()
+    opening, closing = raw.count("{"), raw.count("}")
+    if opening == closing == 0:
+        raise ValueError(
+            _(
+                "A text without an answer part in braces { } is a description in Moodle; descriptions are not "
+                "imported: remove it or give it its answers."
+            )
+        )
+    if opening != 1 or closing != 1 or raw.index("{") > raw.index("}"):
+        raise ValueError(_("A GIFT question needs one answer part in braces { }."))
+    start, end = raw.index("{"), raw.index("}")
+    body = raw[start + 1 : end].strip()
+    question = raw[:start] + ("" if end == len(raw) - 1 else MISSING_WORD + raw[end + 1 :])
+    text_format, question = _unformatted(question)
+    text_format = text_format or GIFT_DEFAULT_FORMAT
+    general = ""
+    if "####" in body:
+        body, general = body[: body.rindex("####")].strip(), _plain(body[body.rindex("####") + 4 :])
+    if not question:
+        raise ValueError(_("A question without its text."))
+    if body.count("=") + body.count("~") > limits.max_options:  # refused before a list is made of them
+        raise ValueError(_("The question has more than %(limit)d options.") % {"limit": limits.max_options})
+    kind, data = _gift_answers(body)
+    return Parsed(kind, question, data, line, title, general, text_format=text_format)
+
+
+def _gift_answers(body: str) -> tuple[str, dict]:
+    """The kind and data of a question from its answer part, in the order Moodle's reader tells them."""
+    if body == "":
+        return "essay", {}
+    if body.startswith("#"):
+        return "numeric", _gift_numeric(body[1:])
+    if "~" in body:
+        return _gift_choice(body)
+    if "=" in body and any("->" in answer.partition("#")[0] for answer in _answers(body, "=")):
+        # Moodle looks for "->" anywhere; here only in the answers, so that a feedback may hold an arrow.
+        return "matching", _gift_matching(body)
+    answer, *feedback = body.split("#", 2)
+    if _plain(answer).upper() in ("T", "TRUE", "F", "FALSE"):
+        data = {"correct": _plain(answer).upper() in ("T", "TRUE")}
+        wrong, right = [*(_plain(f) for f in feedback), "", ""][:2]
+        data.update({key: value for key, value in (("feedback_wrong", wrong), ("feedback_right", right)) if value})
+        return "truefalse", data
+    return "short", _gift_short(body)
+
+
+def _gift_choice(body: str) -> tuple[str, dict]:
+    """`=right ~wrong ~%50%partly`: single choice when an answer is marked = (the first of them is the right
+    one, another = or a weight earns its share), multiple answers otherwise, weighted as given."""
+    single = "=" in body
+    options, weights, feedback = [], {}, []
+    for answer in _answers(body.replace("=", "~="), "~"):
+        if answer.startswith("="):
+            weight, answer = _weighted(answer[1:], Decimal(100))
+        else:
+            weight, answer = _weighted(answer, Decimal(0))
+        text, _sep, note = answer.partition("#")
+        if not _plain(text):
+            raise ValueError(_("An answer without its text."))
+        if weight:
+            weights[str(len(options))] = _number_value(weight)
+        options.append(_plain(text))
+        feedback.append(_plain(note))
+    if len(options) < 2:
+        raise ValueError(_("A choice question needs at least two answers."))
+    extra = {"option_feedback": feedback} if any(feedback) else {}
+    if single:
+        right = next((int(i) for i, value in weights.items() if value == 100), None)
+        if right is None:
+            raise ValueError(_("A single-choice question needs one answer of 100% (=)."))
+        fractions = {i: value for i, value in weights.items() if int(i) != right}
+        partial = {"fractions": fractions} if fractions else {}
+        return "single", {"options": options, "correct": right, **partial, **extra}
+    positive = sum(Decimal(str(value)) for value in weights.values() if value > 0)
+    if round(positive / 100, 2) != 1:
+        raise ValueError(
+            _(
+                "The weights of the right answers of a multiple-answer question add up to %(sum)s%%, not 100%%: "
+                "mark one answer right with =, or weigh the right ones (~%%50%%) to 100%%."
+            )
+            % {"sum": f"{positive.normalize():f}"}
+        )
+    correct = [int(i) for i, value in weights.items() if value > 0]
+    return "multiple", {"options": options, "correct": sorted(correct), "partial": "each", "weights": weights, **extra}
+
+
+def _gift_matching(body: str) -> dict:
+    """`=left -> right` pairs; a pair without its left (`= -> right`) is an answer that matches nothing; the
+    same right answer given twice is one answer."""
+    left, right, pairs = [], [], {}
+    for answer in _answers(body, "="):
+        if "->" not in answer:
+            raise ValueError(_("Every answer of a matching question is “= question -> answer”."))
+        question, _sep, match = answer.partition("->")
+        question, match = _plain(question), _plain(match)
+        if not match:
+            raise ValueError(_("Every answer of a matching question is “= question -> answer”."))
+        if match not in right:
+            right.append(match)
+        if question:
+            pairs[str(len(left))] = right.index(match)
+            left.append(question)
+    if len(left) < 2:
+        raise ValueError(_("A matching question needs at least two pairs."))
+    return {"left": left, "right": right, "pairs": pairs}
+
+
+def _gift_short(body: str) -> dict:
+    """`=answer =%50%partly#feedback`: every answer full credit unless weighed; one must earn it all."""
+    answers, fractions, feedback = [], {}, []
+    for answer in _answers(body, "="):
+        weight, answer = _weighted(answer, Decimal(100))
+        text, _sep, note = answer.partition("#")
+        if not _plain(text):
+            raise ValueError(_("An answer without its text."))
+        if weight != 100:
+            fractions[str(len(answers))] = _number_value(weight)
+        answers.append(_plain(text))
+        feedback.append(_plain(note))
+    if not answers:
+        raise ValueError(_("The answers must start with = (right) or ~ (wrong)."))
+    if len(fractions) == len(answers):
+        raise ValueError(_("A short-answer question needs one answer of 100%."))
+    data = {"answers": answers}
+    if fractions:
+        data["fractions"] = fractions
+    if any(feedback):
+        data["answer_feedback"] = feedback
+    return data
+
+
+def _gift_range(spec: str) -> tuple[float, float]:
+    """`n`, `n:tolerance` or `low..high` as the answer and its tolerance."""
     low, dots, high = spec.partition("..")
     value, _sep, tolerance = spec.partition(":")
     try:
@@ -404,66 +586,41 @@ def _gift_numeric(spec: str) -> dict:
             if high_number < low_number:
                 raise ValueError(_("A numeric range goes from the lower number to the higher."))
             middle = (low_number + high_number) / 2
-            return {"answer": bounds.key_number(middle), "tolerance": bounds.tolerance(high_number - middle)}
+            return bounds.key_number(middle), bounds.tolerance(high_number - middle)
         answer = bounds.key_number(value)
     except ValidationError as error:
         raise _number_error(_("The answer"), error) from None
     try:
-        return {"answer": answer, "tolerance": bounds.tolerance(tolerance or 0)}
+        return answer, bounds.tolerance(tolerance or 0)
     except ValidationError as error:
         raise _number_error(_("The tolerance"), error) from None
 
 
-_GIFT_WEIGHT = re.compile(r"^%([^%]{0,40})%")
-
-
-def _gift_question(question: str, body: str, line: int, title: str) -> Parsed:
-    if body == "":
-        return Parsed("essay", question, {}, line, title)
-    if body in ("T", "TRUE", "F", "FALSE") or re.match(r"^(T|TRUE|F|FALSE)\s*#", body):
-        value = body.split("#", 1)[0].strip() in ("T", "TRUE")
-        return Parsed("truefalse", question, {"correct": value}, line, title)
-    if body.startswith("#"):
-        return Parsed("numeric", question, _gift_numeric(_restore(body[1:]).split("#", 1)[0].strip()), line, title)
-    answers = _split_answers(body)
+def _gift_numeric(body: str) -> dict:
+    """`#n:t`, `#low..high`, or several answers `#=%100%5:0#feedback =%50%5:2 ~#any other answer's feedback`:
+    the first answer, in the order written, whose range holds the number counts with its weight."""
+    other = ""
+    if "~" in body:
+        body, other = body[: body.index("~")], _plain(body[body.index("~") + 1 :].partition("#")[2])
+    answers = []
+    for answer in _answers(body, "="):
+        weight, answer = _weighted(answer, Decimal(100))
+        spec, _sep, note = answer.partition("#")
+        value, tolerance = _gift_range(_plain(spec).replace(" ", ""))
+        answers.append(
+            {"answer": value, "tolerance": tolerance, "fraction": _number_value(weight), "feedback": _plain(note)}
+        )
     if not answers:
-        raise ValueError(_("The answers must start with = (right) or ~ (wrong)."))
-    if all(mark == "=" for mark, _t, _f in answers) and any("->" in t for _m, t, _f in answers):
-        left, right = [], []
-        for _mark, text, _feedback in answers:
-            a, _sep, b = text.partition("->")
-            left.append(_restore(a))
-            right.append(_restore(b))
-        return Parsed(
-            "matching",
-            question,
-            {"left": left, "right": right, "pairs": {str(i): i for i in range(len(left))}},
-            line,
-            title,
-        )
-    if all(mark == "=" for mark, _t, _f in answers):
-        return Parsed("short", question, {"answers": [t for _m, t, _f in answers]}, line, title)
-    right = [i for i, (mark, _t, _f) in enumerate(answers) if mark == "="]
-    weights, options = {}, []
-    for index, (_mark, text, _feedback) in enumerate(answers):
-        weight = _GIFT_WEIGHT.match(text)
-        if weight:
-            try:
-                weights[index] = bounds.weight(weight.group(1))
-            except ValidationError as error:
-                raise _number_error(_("The weight of an option"), error) from None
-            text = text[weight.end() :].strip()
-        options.append(text)
-    feedback = [f for _m, _t, f in answers]
-    extra = {"option_feedback": feedback} if any(feedback) else {}
-    if weights:
-        correct = [i for i, value in sorted(weights.items()) if value > 0]
-        return Parsed(
-            "multiple", question, {"options": options, "correct": correct, "partial": "each", **extra}, line, title
-        )
-    if len(right) != 1:
-        raise ValueError(_("A choice question needs exactly one right answer (=), or weights (~%50%) for several."))
-    return Parsed("single", question, {"options": options, "correct": right[0], **extra}, line, title)
+        raise ValueError(_("A numeric question needs its answer after #."))
+    best = max(answers, key=lambda answer: answer["fraction"])
+    if best["fraction"] != 100:
+        raise ValueError(_("A numeric question needs one answer of 100%."))
+    data = {"answer": best["answer"], "tolerance": best["tolerance"]}
+    if len(answers) > 1 or other or best["feedback"]:
+        data["answers"] = answers
+    if other:
+        data["other_feedback"] = other
+    return data
 
 
 READERS = {"platonus": platonus, "aiken": aiken, "gift": gift}
@@ -477,8 +634,6 @@ def _xml_text(element) -> str:
         return ""
     text_node = element.find("text")
     raw = text_node.text if text_node is not None else element.text
-    if element.get("format") == "html":
-        return html.unescape(re.sub(r"<[^>]+>", "", raw or "")).strip()
     return (raw or "").strip()
 
 
@@ -575,21 +730,29 @@ def _fraction(answer) -> Decimal:
 
 
 def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
+    """Moodle's XML questions, each with its format (`questiontext format=`), general feedback, the feedback
+    and fraction of every answer, and the category a `<question type="category">` names for those after it."""
     limits = limits or Limits.from_settings()
     parsed, errors = [], []
+    category = ""
     for question, line in _xml_questions(text, limits):
         kind = question.get("type")
         if kind == "category":
+            category = _gift_category(_xml_text(question.find("category")))
             continue
         if len(parsed) + len(errors) >= limits.max_questions:
             raise _too_many_questions(limits)
         body = _xml_text(question.find("questiontext"))
         title = _xml_text(question.find("name"))
+        text_node = question.find("questiontext")
+        text_format = _XML_FORMATS.get(text_node.get("format", "") if text_node is not None else "", "plain")
         points = None
         try:
             if kind is None:
                 raise ValueError(_("A question without its type."))
-            answers = [(_fraction(a), _xml_text(a), a) for a in question.findall("answer")]
+            if not body:
+                raise ValueError(_("A question without its text."))
+            answers = [(_fraction(a), _xml_text(a), _xml_text(a.find("feedback"))) for a in question.findall("answer")]
             grade = (question.findtext("defaultgrade") or "").strip()
             if grade:
                 try:
@@ -597,60 +760,25 @@ def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
                 except ValidationError as error:
                     raise _number_error(_("The points"), error) from None
             if kind == "multichoice":
-                options = [t for _f, t, _a in answers]
                 single = (question.findtext("single") or "true").strip() == "true"
-                if single:
-                    right = [i for i, (f, _t, _a) in enumerate(answers) if f == 100]
-                    if len(right) != 1:
-                        raise ValueError(_("A single-choice question needs one answer of fraction 100."))
-                    parsed.append(Parsed("single", body, {"options": options, "correct": right[0]}, line, title))
-                else:
-                    correct = [i for i, (f, _t, _a) in enumerate(answers) if f > 0]
-                    parsed.append(
-                        Parsed(
-                            "multiple", body, {"options": options, "correct": correct, "partial": "each"}, line, title
-                        )
-                    )
+                data = _xml_choice(answers, single)
+                kind = "single" if single else "multiple"
             elif kind == "truefalse":
-                right = next(t for f, t, _a in answers if f == 100).lower()
-                parsed.append(Parsed("truefalse", body, {"correct": right == "true"}, line, title))
+                right = next(t for f, t, _n in answers if f == 100).lower() == "true"
+                data = {"correct": right}
+                for fraction, _text, note in answers:
+                    if note:
+                        data["feedback_right" if fraction == 100 else "feedback_wrong"] = note
             elif kind == "shortanswer":
-                case = (question.findtext("usecase") or "0").strip() == "1"
-                parsed.append(
-                    Parsed(
-                        "short",
-                        body,
-                        {"answers": [t for f, t, _a in answers if f == 100], "case_sensitive": case},
-                        line,
-                        title,
-                    )
-                )
+                data = _xml_short(answers, (question.findtext("usecase") or "0").strip() == "1")
+                kind = "short"
             elif kind == "numerical":
-                first = next(a for f, _t, a in answers if f == 100)
-                try:
-                    answer = bounds.key_number(_xml_text(first))
-                except ValidationError as error:
-                    raise _number_error(_("The answer"), error) from None
-                try:
-                    tolerance = bounds.tolerance((first.findtext("tolerance") or "0").strip() or "0")
-                except ValidationError as error:
-                    raise _number_error(_("The tolerance"), error) from None
-                parsed.append(Parsed("numeric", body, {"answer": answer, "tolerance": tolerance}, line, title))
+                data = _xml_numeric(question)
+                kind = "numeric"  # our name of Moodle's numerical
             elif kind == "matching":
-                pairs = question.findall("subquestion")
-                left = [_xml_text(p) for p in pairs]
-                right = [(p.find("answer").findtext("text") or "").strip() for p in pairs]
-                parsed.append(
-                    Parsed(
-                        "matching",
-                        body,
-                        {"left": left, "right": right, "pairs": {str(i): i for i in range(len(left))}},
-                        line,
-                        title,
-                    )
-                )
+                data = _xml_matching(question.findall("subquestion"))
             elif kind == "essay":
-                parsed.append(Parsed("essay", body, {}, line, title))
+                data = {}
             else:
                 raise ValueError(_("The question type “%(type)s” is not supported.") % {"type": kind})
         except ValueError as error:
@@ -658,7 +786,8 @@ def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
         except (StopIteration, AttributeError):
             errors.append((line, _("The question is incomplete.")))
         else:
-            parsed[-1].points = points
+            general = _xml_text(question.find("generalfeedback"))
+            parsed.append(Parsed(kind, body, data, line, title, general, points, text_format, category))
     if errors:
         raise ImportErrors(sorted(errors))
     if not parsed:
@@ -666,65 +795,255 @@ def moodle_xml(text: str, limits: Limits | None = None) -> list[Parsed]:
     return parsed
 
 
+# Moodle's names of text formats, and ours.
+_XML_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown"}
+
+
+def _xml_choice(answers: list[tuple[Decimal, str, str]], single: bool) -> dict:
+    """A multichoice question as Moodle keeps it: one right answer of fraction 100 (others may earn a share),
+    or several whose positive fractions add up to 100."""
+    options = [text for _f, text, _n in answers]
+    if len(options) < 2 or not all(options):
+        raise ValueError(_("A choice question needs at least two answers."))
+    feedback = [note for _f, _t, note in answers]
+    extra = {"option_feedback": feedback} if any(feedback) else {}
+    weights = {str(i): _number_value(f) for i, (f, _t, _n) in enumerate(answers) if f}
+    if single:
+        right = next((i for i, (f, _t, _n) in enumerate(answers) if f == 100), None)
+        if right is None:
+            raise ValueError(_("A single-choice question needs one answer of fraction 100."))
+        fractions = {i: value for i, value in weights.items() if int(i) != right}
+        partial = {"fractions": fractions} if fractions else {}
+        return {"options": options, "correct": right, **partial, **extra}
+    positive = sum(f for f, _t, _n in answers if f > 0)
+    if round(positive / 100, 2) != 1:
+        raise ValueError(
+            _("The fractions of the right answers of a multiple-answer question add up to %(sum)s%%, not 100%%.")
+            % {"sum": f"{positive.normalize():f}"}
+        )
+    correct = sorted(int(i) for i, value in weights.items() if value > 0)
+    return {"options": options, "correct": correct, "partial": "each", "weights": weights, **extra}
+
+
+def _xml_short(answers: list[tuple[Decimal, str, str]], case_sensitive: bool) -> dict:
+    texts = [text for _f, text, _n in answers]
+    if not texts or not all(texts):
+        raise ValueError(_("An answer without its text."))
+    if not any(f == 100 for f, _t, _n in answers):
+        raise ValueError(_("A short-answer question needs one answer of 100%."))
+    data = {"answers": texts, "case_sensitive": case_sensitive}
+    fractions = {str(i): _number_value(f) for i, (f, _t, _n) in enumerate(answers) if f != 100}
+    if fractions:
+        data["fractions"] = fractions
+    if any(note for _f, _t, note in answers):
+        data["answer_feedback"] = [note for _f, _t, note in answers]
+    return data
+
+
+def _xml_numeric(question) -> dict:
+    answers, other = [], ""
+    for node in question.findall("answer"):
+        value, note = _xml_text(node), _xml_text(node.find("feedback"))
+        if value == "*":
+            other = note
+            continue
+        try:
+            number = bounds.key_number(value)
+        except ValidationError as error:
+            raise _number_error(_("The answer"), error) from None
+        try:
+            tolerance = bounds.tolerance((node.findtext("tolerance") or "0").strip() or "0")
+        except ValidationError as error:
+            raise _number_error(_("The tolerance"), error) from None
+        answers.append(
+            {"answer": number, "tolerance": tolerance, "fraction": _number_value(_fraction(node)), "feedback": note}
+        )
+    if not answers:
+        raise ValueError(_("A numeric question needs its answer."))
+    best = max(answers, key=lambda answer: answer["fraction"])
+    if best["fraction"] != 100:
+        raise ValueError(_("A numeric question needs one answer of 100%."))
+    data = {"answer": best["answer"], "tolerance": best["tolerance"]}
+    if len(answers) > 1 or other or best["feedback"]:
+        data["answers"] = answers
+    if other:
+        data["other_feedback"] = other
+    return data
+
+
+def _xml_matching(pairs) -> dict:
+    """Moodle's subquestions: one without its text is an answer that matches nothing; the same answer twice
+    is one."""
+    left, right, keys = [], [], {}
+    for pair in pairs:
+        question, match = _xml_text(pair), (pair.find("answer").findtext("text") or "").strip()
+        if not match:
+            raise ValueError(_("The question is incomplete."))
+        if match not in right:
+            right.append(match)
+        if question:
+            keys[str(len(left))] = right.index(match)
+            left.append(question)
+    if len(left) < 2:
+        raise ValueError(_("A matching question needs at least two pairs."))
+    return {"left": left, "right": right, "pairs": keys}
+
+
 # --- Export ------------------------------------------------------------------------------------------------
+# Every exporter writes what its reader reads back (tests/test_round_trips.py): the questions as Parsed (the
+# bank's page gives them so), or as (kind, text, data) or (text, data) tuples of plain text.
+
+
+def _items(questions, kind: str = "single") -> list[Parsed]:
+    items = []
+    for question in questions:
+        if isinstance(question, Parsed):
+            items.append(question)
+        elif len(question) == 2:
+            items.append(Parsed(kind, question[0], question[1], 0))
+        else:
+            items.append(Parsed(question[0], question[1], question[2], 0))
+    return items
+
+
+def _number_text(value) -> str:
+    """A number of a key as it is written in a file: every digit kept, never an exponent."""
+    text = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _gift_escape(text: str) -> str:
     for char in "\\~=#{}:":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", "\\n")
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
 
 
-def gift_export(questions: list[tuple[str, str, dict]]) -> str:
-    """(kind, text, data) as GIFT."""
-    blocks = []
-    for kind, text, data in questions:
-        head = _gift_escape(text)
+def _gift_answer(mark: str, weight, text: str, feedback: str, text_format: str) -> str:
+    """One answer: its mark, its weight when it has one (or when the text itself starts with %, which would
+    read as a weight), its text (with the question's format tag when the text starts with one) and feedback."""
+    head = mark
+    if weight is not None or text.startswith("%"):
+        head += f"%{_number_text(100 if weight is None and mark == '=' else weight or 0)}%"
+    if _FORMAT_TAG.match(text):
+        text = f"[{text_format}]{text}"
+    return head + _gift_escape(text) + (f"#{_gift_escape(feedback)}" if feedback else "")
+
+
+def _gift_body(item: Parsed) -> str | None:
+    kind, data, fmt = item.kind, item.data, item.text_format
+    if kind in ("single", "multiple"):
+        notes = [*(data.get("option_feedback") or []), *[""] * len(data["options"])]
         if kind == "single":
-            body = " ".join(
-                ("=" if i == data["correct"] else "~") + _gift_escape(o) for i, o in enumerate(data["options"])
-            )
-        elif kind == "multiple":
-            share = 100 / len(data["correct"])
-            wrong = -100 / max(1, len(data["options"]) - len(data["correct"]))
-            body = " ".join(
-                f"~%{share if i in data['correct'] else wrong:g}%{_gift_escape(o)}"
-                for i, o in enumerate(data["options"])
-            )
-        elif kind == "truefalse":
-            body = "T" if data["correct"] else "F"
-        elif kind == "short":
-            body = " ".join("=" + _gift_escape(a) for a in data["answers"])
-        elif kind == "numeric":
-            body = f"#{data['answer']:g}:{data.get('tolerance', 0):g}"
-        elif kind == "matching":
-            body = " ".join(
-                f"={_gift_escape(a)} -> {_gift_escape(b)}" for a, b in zip(data["left"], data["right"], strict=True)
-            )
-        elif kind == "essay":
-            body = ""
+            fractions = data.get("fractions") or {}
+            answers = [
+                _gift_answer("=", None, option, notes[i], fmt)
+                if i == data["correct"]
+                else _gift_answer("~", fractions.get(str(i)), option, notes[i], fmt)
+                for i, option in enumerate(data["options"])
+            ]
         else:
+            weights = data.get("weights") or _equal_weights(data)
+            answers = [
+                _gift_answer("~", weights.get(str(i), 0), option, notes[i], fmt)
+                for i, option in enumerate(data["options"])
+            ]
+        return " ".join(answers)
+    if kind == "truefalse":
+        body = "TRUE" if data["correct"] else "FALSE"
+        wrong, right = data.get("feedback_wrong", ""), data.get("feedback_right", "")
+        if wrong or right:
+            body += "#" + _gift_escape(wrong)
+        if right:
+            body += "#" + _gift_escape(right)
+        return body
+    if kind == "short":
+        fractions = data.get("fractions") or {}
+        notes = [*(data.get("answer_feedback") or []), *[""] * len(data["answers"])]
+        return " ".join(
+            _gift_answer("=", fractions.get(str(i)), answer, notes[i], fmt) for i, answer in enumerate(data["answers"])
+        )
+    if kind == "numeric":
+        answers = data.get("answers")
+        if not answers:
+            return f"#{_number_text(data['answer'])}:{_number_text(data.get('tolerance', 0))}"
+        body = "#" + " ".join(
+            f"=%{_number_text(a.get('fraction', 100))}%{_number_text(a['answer'])}:{_number_text(a['tolerance'])}"
+            + (f"#{_gift_escape(a['feedback'])}" if a.get("feedback") else "")
+            for a in answers
+        )
+        return body + (f" ~#{_gift_escape(data['other_feedback'])}" if data.get("other_feedback") else "")
+    if kind == "matching":
+        pairs = _pairs(data)
+        lines = [
+            f"={_gift_escape(left)} -> {_gift_escape(data['right'][pairs[i]])}" for i, left in enumerate(data["left"])
+        ]
+        lines += [f"= -> {_gift_escape(right)}" for j, right in enumerate(data["right"]) if j not in pairs.values()]
+        return " ".join(lines)
+    if kind == "essay":
+        return ""
+    return None
+
+
+def _pairs(data: dict) -> dict[int, int]:
+    """A matching question's key: each left item's answer (the one beside it when the key is not kept)."""
+    pairs = data.get("pairs") or {str(i): i for i in range(len(data["left"]))}
+    return {int(k): int(v) for k, v in pairs.items()}
+
+
+def _equal_weights(data: dict) -> dict:
+    """The weights of a multiple-choice question kept without them: the right options share 100%, the wrong
+    ones share -100% ("each"), as it was graded."""
+    right = [int(i) for i in data["correct"]]
+    wrong = len(data["options"]) - len(right)
+    return {
+        str(i): _number_value(bounds.weight(Decimal(100) / len(right) if i in right else Decimal(-100) / wrong))
+        for i in range(len(data["options"]))
+    }
+
+
+def gift_export(questions) -> str:
+    """The questions as GIFT, each with its title, format, category ($CATEGORY:) and feedback; the kinds GIFT
+    cannot write (ordering, blanks) are left out."""
+    blocks, category = [], ""
+    for item in _items(questions):
+        body = _gift_body(item)
+        if body is None:
             continue
-        blocks.append(f"{head} {{{body}}}")
+        if item.category and item.category != category:
+            category = item.category
+            blocks.append(f"$CATEGORY: {category}")
+        head = f"::{_gift_escape(item.title)}::" if item.title else ""
+        if item.text_format != GIFT_DEFAULT_FORMAT or _FORMAT_TAG.match(item.text) or item.text.startswith("//"):
+            head += f"[{item.text_format}]"
+        general = f"####{_gift_escape(item.feedback)}" if item.feedback else ""
+        blocks.append(f"{head}{_gift_escape(item.text)} {{{body}{general}}}")
     return "\n\n".join(blocks) + "\n"
 
 
-def aiken_export(questions: list[tuple[str, dict]]) -> str:
+def aiken_export(questions) -> str:
+    """Single-choice questions as Aiken: one line of text, the options lettered, the right one named."""
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     blocks = []
-    for text, data in questions:
-        lines = [text.replace("\n", " ")]
-        lines += [f"{letters[i]}. {option}" for i, option in enumerate(data["options"])]
-        lines.append(f"ANSWER: {letters[data['correct']]}")
+    for item in _items(questions):
+        if item.kind != "single" or len(item.data["options"]) > len(letters):
+            continue
+        lines = [" ".join(item.text.split())]
+        lines += [f"{letters[i]}. {' '.join(option.split())}" for i, option in enumerate(item.data["options"])]
+        lines.append(f"ANSWER: {letters[item.data['correct']]}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
-def moodle_xml_export(questions: list[tuple[str, str, dict]]) -> str:
+_XML_FORMAT_NAMES = {value: key for key, value in _XML_FORMATS.items()}
+
+
+def moodle_xml_export(questions) -> str:
     import xml.etree.ElementTree as ET  # noqa: S405 - writing, not parsing
 
     quiz = ET.Element("quiz")
-    for number, (kind, text, data) in enumerate(questions, start=1):
+    category = ""
+    for number, item in enumerate(_items(questions), start=1):
+        kind, text, data = item.kind, item.text, item.data
         moodle_type = {
             "single": "multichoice",
             "multiple": "multichoice",
@@ -736,33 +1055,62 @@ def moodle_xml_export(questions: list[tuple[str, str, dict]]) -> str:
         }.get(kind)
         if moodle_type is None:
             continue
+        if item.category and item.category != category:
+            category = item.category
+            node = ET.SubElement(quiz, "question", type="category")
+            ET.SubElement(ET.SubElement(node, "category"), "text").text = f"$course$/top/{category}"
+        fmt = _XML_FORMAT_NAMES.get(item.text_format, "plain_text")
         question = ET.SubElement(quiz, "question", type=moodle_type)
-        ET.SubElement(ET.SubElement(question, "name"), "text").text = f"Q{number}"
-        ET.SubElement(ET.SubElement(question, "questiontext", format="plain_text"), "text").text = text
+        ET.SubElement(ET.SubElement(question, "name"), "text").text = item.title or f"Q{number}"
+        ET.SubElement(ET.SubElement(question, "questiontext", format=fmt), "text").text = text
+        if item.feedback:
+            ET.SubElement(ET.SubElement(question, "generalfeedback", format=fmt), "text").text = item.feedback
+        if item.points is not None:
+            ET.SubElement(question, "defaultgrade").text = _number_text(item.points)
 
-        def answer(fraction, value, tolerance=None, parent=question):
-            node = ET.SubElement(parent, "answer", fraction=f"{fraction:g}", format="plain_text")
+        def answer(fraction, value, feedback="", tolerance=None, parent=question, fmt=fmt):
+            node = ET.SubElement(parent, "answer", fraction=_number_text(fraction), format=fmt)
             ET.SubElement(node, "text").text = str(value)
             if tolerance is not None:
-                ET.SubElement(node, "tolerance").text = f"{tolerance:g}"
+                ET.SubElement(node, "tolerance").text = _number_text(tolerance)
+            if feedback:
+                ET.SubElement(ET.SubElement(node, "feedback", format=fmt), "text").text = feedback
 
         if kind in ("single", "multiple"):
             ET.SubElement(question, "single").text = "true" if kind == "single" else "false"
-            right = [data["correct"]] if kind == "single" else data["correct"]
+            notes = [*(data.get("option_feedback") or []), *[""] * len(data["options"])]
+            if kind == "single":
+                weights = {**(data.get("fractions") or {}), str(data["correct"]): 100}
+            else:
+                weights = data.get("weights") or _equal_weights(data)
             for i, option in enumerate(data["options"]):
-                answer(100 / len(right) if i in right else 0, option)
+                answer(weights.get(str(i), 0), option, notes[i])
         elif kind == "truefalse":
-            answer(100 if data["correct"] else 0, "true")
-            answer(0 if data["correct"] else 100, "false")
+            right, wrong = data.get("feedback_right", ""), data.get("feedback_wrong", "")
+            answer(100 if data["correct"] else 0, "true", right if data["correct"] else wrong)
+            answer(0 if data["correct"] else 100, "false", wrong if data["correct"] else right)
         elif kind == "short":
             ET.SubElement(question, "usecase").text = "1" if data.get("case_sensitive") else "0"
-            for value in data["answers"]:
-                answer(100, value)
+            fractions = data.get("fractions") or {}
+            notes = [*(data.get("answer_feedback") or []), *[""] * len(data["answers"])]
+            for i, value in enumerate(data["answers"]):
+                answer(fractions.get(str(i), 100), value, notes[i])
         elif kind == "numeric":
-            answer(100, f"{data['answer']:g}", data.get("tolerance", 0))
+            for item_answer in data.get("answers") or [{"answer": data["answer"], "tolerance": data["tolerance"]}]:
+                answer(
+                    item_answer.get("fraction", 100),
+                    _number_text(item_answer["answer"]),
+                    item_answer.get("feedback", ""),
+                    item_answer.get("tolerance", 0),
+                )
+            if data.get("other_feedback"):
+                answer(0, "*", data["other_feedback"], 0)
         elif kind == "matching":
-            for left, right in zip(data["left"], data["right"], strict=True):
-                sub = ET.SubElement(question, "subquestion", format="plain_text")
+            pairs = _pairs(data)
+            subquestions = [(left, data["right"][pairs[i]]) for i, left in enumerate(data["left"])]
+            subquestions += [("", right) for j, right in enumerate(data["right"]) if j not in pairs.values()]
+            for left, right in subquestions:
+                sub = ET.SubElement(question, "subquestion", format=fmt)
                 ET.SubElement(sub, "text").text = left
                 ET.SubElement(ET.SubElement(sub, "answer"), "text").text = right
     ET.indent(quiz)
@@ -796,6 +1144,41 @@ def xlsx_template() -> bytes:
     sheet.append(["short", "«Сарыарқа» күйінің авторы?", "Құрманғазы; Курмангазы"])
     sheet.append(["numeric", "Ля нотасының жиілігі, Гц?", "440", "1"])
     sheet.append(["essay", "Күй өнері туралы қысқаша жазыңыз.", *[""] * 10, "5"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_export(questions) -> bytes:
+    """The questions the template holds (XLSX_TYPES, at most eight options) as a workbook of the template, which
+    the import reads back: texts written as texts (never formulas), without weights or feedback (the template
+    has no column for them)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from ustaz.core.tables import xlsx_append
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "questions"
+    sheet.append(XLSX_HEADERS)
+    for item in _items(questions):
+        data, correct, tolerance, options = item.data, "", "", []
+        if item.kind not in XLSX_TYPES or len(data.get("options", [])) > 8:
+            continue
+        if item.kind == "single":
+            correct, options = str(data["correct"] + 1), data["options"]
+        elif item.kind == "multiple":
+            correct, options = ",".join(str(i + 1) for i in data["correct"]), data["options"]
+        elif item.kind == "truefalse":
+            correct = "true" if data["correct"] else "false"
+        elif item.kind == "short":
+            correct = "; ".join(data["answers"])
+        elif item.kind == "numeric":
+            correct, tolerance = _number_text(data["answer"]), _number_text(data.get("tolerance", 0))
+        points = _number_text(item.points) if item.points is not None else ""
+        xlsx_append(sheet, [item.kind, item.text, correct, tolerance, *[*options, *[""] * 8][:8], points])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -27,6 +27,16 @@ class QuestionType(models.TextChoices):
     ESSAY = "essay", _("essay")
 
 
+class TextFormat(models.TextChoices):
+    """How a question's texts (its text, options and feedback) are written, as Moodle's formats: shown
+    rendered, and HTML always sanitised."""
+
+    PLAIN = "plain", _("plain text")
+    MOODLE = "moodle", _("Moodle auto-format (HTML allowed, lines kept)")
+    MARKDOWN = "markdown", _("Markdown")
+    HTML = "html", _("HTML")
+
+
 class Bank(models.Model):
     discipline = models.ForeignKey(Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
@@ -83,8 +93,9 @@ class QuestionVersion(models.Model):
     media_kind = models.CharField(max_length=10, blank=True)  # audio, video, image
     number = models.PositiveIntegerField(default=1)
     text = models.TextField(_("question"))
+    text_format = models.CharField(_("text format"), max_length=10, choices=TextFormat.choices, default="plain")
     data = models.JSONField(default=dict)  # options and key, by type (grading.py)
-    feedback = models.TextField(_("feedback"), blank=True)
+    feedback = models.TextField(_("feedback"), blank=True)  # general feedback, shown on review
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -79,6 +79,7 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
             "number": position + 1,
             "kind": kind,
             "text": version.text,
+            "format": version.text_format,
             "response": answer.response,
             "flagged": answer.flagged,
             "points_max": version.points,
@@ -100,13 +101,7 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
             entry["points"] = answer.points
             entry["key"] = version.data
             entry["feedback"] = version.feedback
-            option_feedback = version.data.get("option_feedback") or []
-            chosen = answer.response if isinstance(answer.response, list) else [answer.response]
-            entry["option_feedback"] = [
-                option_feedback[c]
-                for c in chosen
-                if isinstance(c, int) and 0 <= c < len(option_feedback) and option_feedback[c]
-            ]
+            entry["answer_feedback"] = grading.feedback_for(kind, version.data, answer.response)
         questions.append(entry)
     return questions
 
@@ -136,6 +131,7 @@ def test_results(test: Test) -> dict:
         share = float(answer.points / answer.version.points)
         stats = per_question[answer.version.question_id]
         stats["text"] = answer.version.text
+        stats["format"] = answer.version.text_format
         stats["answers"] += 1
         stats["right"] += share
         if answer.attempt_id in high:
@@ -151,6 +147,7 @@ def test_results(test: Test) -> dict:
             {
                 "id": question_id,
                 "text": stats["text"],
+                "format": stats["format"],
                 "answers": stats["answers"],
                 "difficulty": round(difficulty, 2),
                 "discrimination": round(high_share - low_share, 2),

@@ -46,6 +46,7 @@ from .models import (
     Question,
     QuestionVersion,
     Test,
+    TextFormat,
 )
 
 _SCORE_DIGITS = Attempt._meta.get_field("max_score").max_digits - Attempt._meta.get_field("max_score").decimal_places
@@ -138,9 +139,14 @@ def bank_import_run(*, job_pk: int) -> str:
 
 @transaction.atomic
 def _bank_store(*, bank: Bank, category: str, parsed: list[importers.Parsed]) -> int:
-    target, _created = Category.objects.get_or_create(bank=bank, name=category.strip() or _("Imported"))
+    """The questions into the category given, or into the one the file names for them (GIFT's $CATEGORY:)."""
+    default = category.strip() or _("Imported")
+    targets = {}
+    for name in dict.fromkeys(item.category.strip() or default for item in parsed):
+        targets[name], _created = Category.objects.get_or_create(bank=bank, name=name)
     questions = Question.objects.bulk_create(
-        [Question(bank=bank, category=target, kind=item.kind) for item in parsed], batch_size=500
+        [Question(bank=bank, category=targets[item.category.strip() or default], kind=item.kind) for item in parsed],
+        batch_size=500,
     )
     versions = QuestionVersion.objects.bulk_create(
         [
@@ -148,6 +154,7 @@ def _bank_store(*, bank: Bank, category: str, parsed: list[importers.Parsed]) ->
                 question=question,
                 number=1,
                 text=item.text,
+                text_format=item.text_format,
                 data=item.data,
                 feedback=item.feedback,
                 points=bounds.points(item.points) if item.points is not None else Decimal(1),
@@ -170,6 +177,49 @@ def _media_kind(upload):
     return kind
 
 
+def _key_kept(kind: str, old: dict, data: dict) -> dict:
+    """A key edited on the question form, with what the form does not show (imported weights, fractions and
+    feedback of each answer) kept where it still fits: a short answer's by its text; a numeric question's other
+    answers beside the one edited; a choice's partial credit unless the right options changed (then the right
+    ones share the question again)."""
+    data = dict(data)
+    if kind == "short" and (old.get("fractions") or old.get("answer_feedback")):
+        fractions = old.get("fractions") or {}
+        notes = old.get("answer_feedback") or []
+        by_text = {
+            answer: (fractions.get(str(i)), notes[i] if i < len(notes) else "")
+            for i, answer in reversed(list(enumerate(old.get("answers", []))))
+        }
+        kept = [by_text.get(answer, (None, "")) for answer in data["answers"]]
+        data.pop("fractions", None)
+        data.pop("answer_feedback", None)
+        if any(fraction is not None for fraction, _note in kept):
+            data["fractions"] = {str(i): f for i, (f, _note) in enumerate(kept) if f is not None}
+            if len(data["fractions"]) == len(data["answers"]):
+                raise ValidationError(_("A short-answer question needs one answer of 100%."))
+        if any(note for _f, note in kept):
+            data["answer_feedback"] = [note for _f, note in kept]
+    elif kind == "numeric" and old.get("answers"):
+        answers = [dict(answer) for answer in old["answers"]]
+        edited = next(
+            (
+                answer
+                for answer in answers
+                if answer["answer"] == old.get("answer") and answer["tolerance"] == old.get("tolerance")
+            ),
+            answers[0],
+        )
+        edited.update(answer=data["answer"], tolerance=data["tolerance"], fraction=100)
+        data["answers"] = answers
+    elif kind == "single" and old.get("fractions"):
+        data["fractions"] = {i: f for i, f in old["fractions"].items() if int(i) != int(data["correct"])}
+        if not data["fractions"]:
+            del data["fractions"]
+    elif kind == "multiple" and old.get("weights") and sorted(data["correct"]) != sorted(old.get("correct", [])):
+        del data["weights"]
+    return data
+
+
 @transaction.atomic
 def question_edit(
     *,
@@ -180,15 +230,34 @@ def question_edit(
     by: User,
     media=None,
     option_media: dict | None = None,
+    text_format: str | None = None,
+    feedback: str | None = None,
 ) -> QuestionVersion:
     """A new version: attempts already given the old one keep it. The media stay unless a new file comes
-    (audio, video or an image, checked by its content)."""
+    (audio, video or an image, checked by its content); the text's format and the general feedback stay
+    unless given."""
     points = bounds.points(points)
     if question.kind == "numeric":
         data = {**data, "answer": bounds.key_number(data["answer"]), "tolerance": bounds.tolerance(data["tolerance"])}
     number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     previous = question.current
-    version = QuestionVersion(question=question, number=number, text=text, data=data, points=points)
+    if previous is not None:
+        data = _key_kept(question.kind, previous.data, data)
+    if text_format is None:
+        text_format = previous.text_format if previous is not None else TextFormat.PLAIN
+    if text_format not in TextFormat.values:
+        raise ValidationError(_("Choose the format of the text."))
+    if feedback is None:
+        feedback = previous.feedback if previous is not None else ""
+    version = QuestionVersion(
+        question=question,
+        number=number,
+        text=text,
+        text_format=text_format,
+        data=data,
+        feedback=feedback,
+        points=points,
+    )
     if option_media:
         # A recording or picture as an option (a painting to choose): kept beside the question, by option.
         stored = dict(data.get("option_media") or {})

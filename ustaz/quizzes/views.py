@@ -36,6 +36,7 @@ from .models import (
     ReviewPolicy,
     Section,
     Test,
+    TextFormat,
 )
 
 TF_CHOICES = [("true", gettext_lazy("true")), ("false", gettext_lazy("false"))]
@@ -127,10 +128,21 @@ def bank_import_status(request: HttpRequest, pk: int, import_pk: int) -> HttpRes
 
 @login_required
 def bank_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The bank in a format its import reads back: GIFT and Moodle XML every kind they hold (with categories,
+    formats and feedback), the Excel template its kinds, Platonus and Aiken the single-choice questions."""
     bank = access.get_bank_for(request.user, pk)
     questions = [
-        (q.kind, q.current.text, q.current.data)
-        for q in bank.questions.filter(is_archived=False).select_related("current").order_by("pk")
+        importers.Parsed(
+            q.kind,
+            q.current.text,
+            q.current.data,
+            0,
+            feedback=q.current.feedback,
+            points=q.current.points,
+            text_format=q.current.text_format,
+            category=q.category.name,
+        )
+        for q in bank.questions.filter(is_archived=False).select_related("current", "category").order_by("pk")
         if q.current is not None
     ]
     if fmt == "gift":
@@ -138,8 +150,16 @@ def bank_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     elif fmt == "moodle_xml":
         body, ext, kind = importers.moodle_xml_export(questions), "xml", "application/xml"
     elif fmt == "platonus":
-        body = importers.platonus_export([(t.replace("\n", " "), d) for k, t, d in questions if k == "single"])
-        ext, kind = "platonus.txt", "text/plain"
+        body, ext, kind = importers.platonus_export(questions), "platonus.txt", "text/plain"
+    elif fmt == "aiken":
+        body, ext, kind = importers.aiken_export(questions), "aiken.txt", "text/plain"
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            importers.xlsx_export(questions),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}.xlsx"'
+        return response
     else:
         raise Http404
     response = HttpResponse(body.encode(), content_type=f"{kind}; charset=utf-8")
@@ -204,6 +224,8 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
                     by=request.user,
                     media=request.FILES.get("media"),
                     option_media=option_media,
+                    text_format=request.POST.get("text_format"),
+                    feedback=request.POST["feedback"].strip() if "feedback" in request.POST else None,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -220,6 +242,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             "question": question,
             "version": current,
             "options": list(enumerate(current.data.get("options", []))),
+            "text_formats": TextFormat.choices,
         },
         status=400 if invalid else 200,
     )

@@ -116,19 +116,33 @@ def test_gift_types_escapes_feedback_and_multiline():
     assert questions[4].data == {"answer": 1850.0, "tolerance": 50.0}
     assert questions[5].data == {"answers": ["Құрманғазы", "Курмангазы"]}
     assert questions[6].data["left"] == ["Адай", "Кеңес"] and questions[6].data["right"] == ["Құрманғазы", "Тәттімбет"]
-    assert questions[7].data == {"options": ["Домбыра", "Кобыз", "Сыбызгы"], "correct": [0, 1], "partial": "each"}
+    assert questions[7].data == {
+        "options": ["Домбыра", "Кобыз", "Сыбызгы"],
+        "correct": [0, 1],
+        "partial": "each",
+        "weights": {"0": 50, "1": 50, "2": -100},  # kept as given (issue 14)
+    }
 
 
 def test_gift_errors_name_their_line_and_import_nothing():
     with pytest.raises(ImportErrors) as failed:
-        gift("Хорошо {=да ~нет}\n\nНет скобок вообще\n\nДва верных {=a =b ~c}\n")
+        gift("Хорошо {=да ~нет}\n\nНет скобок вообще\n\nВеса не сходятся {~%50%a ~%20%b ~c}\n")
     lines = [line for line, _message in failed.value.errors]
     assert lines == [3, 5]
 
 
 ALL_KINDS = [
     ("single", "Кюй «Адай»?", {"options": ["Құрманғазы", "Тәттімбет {x}", "a=b"], "correct": 0}),
-    ("multiple", "Струнные?", {"options": ["Домбыра", "Кобыз", "Сыбызгы"], "correct": [0, 1], "partial": "each"}),
+    (
+        "multiple",
+        "Струнные?",
+        {
+            "options": ["Домбыра", "Кобыз", "Сыбызгы"],
+            "correct": [0, 1],
+            "partial": "each",
+            "weights": {"0": 50, "1": 50, "2": -100},
+        },
+    ),
     ("truefalse", "Домбыра шертпелі: иә ма?", {"correct": True}),
     ("short", "Автор «Сарыарқи»?", {"answers": ["Құрманғазы", "Курмангазы"], "case_sensitive": False}),
     ("numeric", "Ля, Гц?", {"answer": 440.0, "tolerance": 0.5}),
@@ -187,8 +201,8 @@ def test_moodle_xml_tricky_cases_and_errors():
   <question type="multichoice">
     <questiontext format="plain_text"><text>Екі дұрыс?</text></questiontext>
     <single>true</single>
-    <answer fraction="100"><text>a</text></answer>
-    <answer fraction="100"><text>b</text></answer>
+    <answer fraction="50"><text>a</text></answer>
+    <answer fraction="0"><text>b</text></answer>
   </question>
   <question type="cloze"><questiontext><text>x</text></questiontext></question>
 </quiz>
@@ -199,7 +213,10 @@ def test_moodle_xml_tricky_cases_and_errors():
     good = moodle_xml(
         text.split('  <question type="multichoice">\n    <questiontext format="plain_text">')[0] + "</quiz>"
     )
-    assert good[0].text == "Кюй «Адай» & автор?" and good[0].data == {"options": ["Құрманғазы", "Дина"], "correct": 0}
+    # HTML is kept as HTML (shown sanitised), no longer stripped; the feedback of an answer is kept beside it.
+    assert good[0].text == "<p>Кюй <b>«Адай»</b> &amp; автор?</p>" and good[0].text_format == "html"
+    assert good[0].data == {"options": ["Құрманғазы", "Дина"], "correct": 0, "option_feedback": ["Дұрыс!", ""]}
+    assert good[0].category == "Күйлер"
     with pytest.raises(ImportErrors):
         moodle_xml('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x "y">]><quiz/>')
     with pytest.raises(ImportErrors) as broken:
