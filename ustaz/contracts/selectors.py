@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -140,10 +140,19 @@ def contracts_of(student_id: int) -> list[Contract]:
     return list(with_details(Contract.objects.filter(student_id=student_id)).order_by("first_year", "number"))
 
 
-def paying_students_without_contract() -> QuerySet[StudentRecord]:
-    """Students on a paid contract with no contract here (imported, or enrolled by hand), studying or on leave."""
+def paying_students_without_contract(query: str = "") -> QuerySet[StudentRecord]:
+    """Students on a paid contract with no contract here (imported, or enrolled by hand), studying or on leave;
+    with a query, those whose name, login or group has it."""
+    records = StudentRecord.objects.all()
+    for word in query.split()[:5]:
+        records = records.filter(
+            Q(student__last_name__icontains=word)
+            | Q(student__first_name__icontains=word)
+            | Q(student__username__icontains=word)
+            | Q(group__name__icontains=word)
+        )
     return (
-        StudentRecord.objects.filter(funding=Funding.PAID_CONTRACT)
+        records.filter(funding=Funding.PAID_CONTRACT)
         .exclude(status__in=[StudentStatus.GRADUATED, StudentStatus.EXPELLED])
         .exclude(student__contracts__isnull=False)
         .select_related("student", "programme", "group")

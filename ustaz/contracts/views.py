@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -230,14 +231,21 @@ def contracts_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def missing(request: HttpRequest) -> HttpResponse:
-    """Paying students with no contract here (imported, or enrolled by hand): the office makes one."""
+    """Paying students with no contract here (imported, or enrolled by hand): the office makes one. Paged, and
+    found by name, login or group: a University of thousands imported at once has thousands of them."""
     _office(request)
-    return render(request, "contracts/missing.html", _missing_context())
+    return render(request, "contracts/missing.html", _missing_context(request))
 
 
-def _missing_context(**extra) -> dict:
+MISSING_PER_PAGE = 50
+
+
+def _missing_context(request: HttpRequest, **extra) -> dict:
     today = timezone.localdate()
-    return {"records": list(selectors.paying_students_without_contract()), "year": academic_year_of(today), **extra}
+    query = request.GET.get("q", "").strip()[:100]
+    records = selectors.paying_students_without_contract(query)
+    page = Paginator(records, MISSING_PER_PAGE).get_page(request.GET.get("page"))
+    return {"page": page, "records": page.object_list, "q": query, "year": academic_year_of(today), **extra}
 
 
 @login_required
@@ -259,6 +267,6 @@ def create(request: HttpRequest, record_pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return render(request, "contracts/missing.html", _missing_context(failed=record.pk), status=400)
+        return render(request, "contracts/missing.html", _missing_context(request, failed=record.pk), status=400)
     messages.success(request, _("Contract %(number)s made.") % {"number": made.number})
     return redirect("contracts:contract", pk=made.pk)

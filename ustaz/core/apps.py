@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import checks  # noqa: F401 - registers the deployment checks
+        from .sqlite import install
+
+        connection_created.connect(install, dispatch_uid="ustaz.core.sqlite.like")

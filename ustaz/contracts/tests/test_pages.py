@@ -196,3 +196,20 @@ def test_the_file_section_costs_the_same_queries_however_long_the_history(office
         assert len(context["contracts"][0]["balance"].years) == 1 + extra
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_list_without_a_contract_is_paged_and_searched(office, as_user):
+    from ustaz.contracts.views import MISSING_PER_PAGE
+
+    records = [_paying_student() for _ in range(MISSING_PER_PAGE + 3)]
+    target = records[7].student
+    target.last_name = "Сәрсенбаева"
+    target.save()
+    client = as_user(office)
+    first = client.get(reverse("contracts:missing"))
+    assert len(first.context["records"]) == MISSING_PER_PAGE and first.context["page"].paginator.count == len(records)
+    second = client.get(reverse("contracts:missing"), {"page": 2})
+    assert len(second.context["records"]) == 3
+    found = client.get(reverse("contracts:missing"), {"q": "сәрсенбаева"})  # in lower case, on SQLite too
+    assert [r.pk for r in found.context["records"]] == [records[7].pk]
+    assert "Сәрсенбаева" in found.content.decode()
