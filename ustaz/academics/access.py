@@ -36,11 +36,12 @@ def student_status(user: User) -> str | None:
     """The status of the person's student record (None without one), read once per request's user."""
     if not user.is_authenticated or not user.has_role(Role.STUDENT):
         return None
-    cached = getattr(user, "_ustaz_student_status", False)
-    if cached is False:
-        cached = StudentRecord.objects.filter(student_id=user.pk).values_list("status", flat=True).first()
-        user._ustaz_student_status = cached
-    return cached
+    cache: dict[str, str | None] = user.__dict__.setdefault("_ustaz_cache", {})
+    if "student_status" not in cache:
+        cache["student_status"] = (
+            StudentRecord.objects.filter(student_id=user.pk).values_list("status", flat=True).first()
+        )
+    return cache["student_status"]
 
 
 def takes_part(user: User) -> bool:

@@ -221,6 +221,10 @@ class StudentRecord(models.Model):
 class Course(models.Model):
     """A discipline taught in one term to some groups by some teachers."""
 
+    # The viewer's relation to the course, set by academics.access (not stored).
+    is_teacher: bool = False
+    is_enrolled: bool = False
+
     discipline = models.ForeignKey(
         Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="courses"
     )

@@ -43,6 +43,9 @@ class LatePolicy(models.TextChoices):
 
 
 class Assignment(models.Model):
+    # Whether the viewer reviews its submissions, set by assignments.access (not stored).
+    can_review: bool = False
+
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)

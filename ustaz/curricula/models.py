@@ -114,6 +114,10 @@ class AttestationForm(models.TextChoices):
 class ElectiveGroup(TranslatedNameModel):
     """Disciplines of one term of which the student chooses so many credits."""
 
+    # Set by curricula.selectors for a page (not stored).
+    options: list
+    cycle_label: str
+
     curriculum = models.ForeignKey(
         Curriculum, verbose_name=_("curriculum"), on_delete=models.CASCADE, related_name="elective_groups"
     )
@@ -134,6 +138,12 @@ class ElectiveGroup(TranslatedNameModel):
 
 class CurriculumLine(models.Model):
     """A discipline, a practice or a form of the final attestation in one term of a curriculum."""
+
+    # Set by curricula.selectors for a page (not stored).
+    label: str
+    cycle_label: str
+    control_label: str
+    component_label: str
 
     curriculum = models.ForeignKey(
         Curriculum, verbose_name=_("curriculum"), on_delete=models.CASCADE, related_name="lines"

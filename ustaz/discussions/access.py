@@ -39,6 +39,8 @@ def get_room_for(user: User, pk: int) -> Room:
             raise Http404
         room.other = room.user_high if user.pk == room.user_low_id else room.user_low
         return room
+    if room.course_id is None:
+        raise Http404
     course = academics_access.get_course_for(user, room.course_id)
     if room.kind == RoomKind.GROUP and course.is_enrolled and _student_group_id(user) != room.group_id:
         raise Http404

@@ -19,6 +19,11 @@ class RoomKind(models.TextChoices):
 
 
 class Room(models.Model):
+    # The viewer's view of the room, set by discussions.access and selectors (not stored).
+    can_moderate: bool = False
+    other: object = None
+    unread: int = 0
+
     kind = models.CharField(_("kind"), max_length=10, choices=RoomKind.choices)
     course = models.ForeignKey(
         Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -145,6 +150,11 @@ class Forum(models.Model):
     """A course's discussion forum or its announcements (only its teachers and the office start threads there,
     and every person of the course is told); with no course, the University's announcements."""
 
+    # The viewer's rights, set by discussions.access (not stored).
+    can_moderate: bool = False
+    can_reply: bool = False
+    can_start: bool = False
+
     kind = models.CharField(_("kind"), max_length=20, choices=ForumKind.choices)
     course = models.ForeignKey(
         Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -165,6 +175,9 @@ class Forum(models.Model):
 
 
 class Thread(models.Model):
+    # The viewer's right to reply, set by discussions.access (not stored).
+    can_reply: bool = False
+
     forum = models.ForeignKey(Forum, verbose_name=_("forum"), on_delete=models.CASCADE, related_name="threads")
     title = models.CharField(_("title"), max_length=200)
     author = models.ForeignKey(

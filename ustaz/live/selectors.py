@@ -17,7 +17,7 @@ from ustaz.academics.models import Course, Enrolment
 from ustaz.accounts.models import Role, User
 from ustaz.core.calendar import Event, Repeat
 
-from .models import Attendance, AttendanceStatus, ClassStatus, Format, LiveClass
+from .models import Attendance, AttendanceStatus, ClassStatus, Format, LiveClass, Series
 
 
 def _classes() -> QuerySet[LiveClass]:
@@ -133,15 +133,20 @@ def upcoming_for(user: User, start: datetime, end: datetime) -> list[LiveClass]:
 def _repeats(classes: list[LiveClass]) -> dict[int, Repeat]:
     """The series of these classes, each with its planned dates and the dates without a class (skipped when
     planned, or cancelled since): one query for the cancelled classes of all of them."""
-    series = {c.series_id: c.series for c in classes if c.series_id and c.occurrence_start}
+    series: dict[int, Series] = {}
+    planned_time: dict[int, datetime] = {}
+    for c in classes:
+        if c.series is not None and c.occurrence_start is not None:
+            series[c.series.pk] = c.series
+            planned_time[c.series.pk] = c.occurrence_start
     if not series:
         return {}
     cancelled: dict[int, list[datetime]] = {}
     for series_id, planned in LiveClass.objects.filter(
         series_id__in=series, status=ClassStatus.CANCELLED, occurrence_start__isnull=False
     ).values_list("series_id", "occurrence_start"):
-        cancelled.setdefault(series_id, []).append(planned)
-    planned_time = {c.series_id: c.occurrence_start for c in classes if c.series_id and c.occurrence_start}
+        if planned is not None:
+            cancelled.setdefault(series_id, []).append(planned)
     repeats = {}
     for series_id, one in series.items():
         zone = _zone(one.time_zone)
@@ -193,7 +198,7 @@ def calendar_events(user: User, start: datetime, end: datetime) -> list[Event]:
             cancelled=live_class.status == ClassStatus.CANCELLED,
             last_modified=live_class.updated_at,
             sequence=live_class.sequence,
-            repeat=repeats.get(live_class.series_id) if live_class.occurrence_start else None,
+            repeat=repeats.get(live_class.series_id) if live_class.series_id and live_class.occurrence_start else None,
             occurrence=live_class.occurrence_start,
         )
         for live_class in classes

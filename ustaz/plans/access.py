@@ -92,11 +92,12 @@ def get_window_for(user: User, pk: int) -> ElectiveWindow:
 
 def capabilities(user: User, plan: StudyPlan | None = None, record: StudentRecord | None = None) -> dict[str, bool]:
     """What the templates may offer: the same answers as the views."""
+    submitted = plan is not None and plan.status == PlanStatus.SUBMITTED
     decide = plan is not None and record is not None and can_decide_plan(user, plan, record)
     return {
         "manage": can_manage_plans(user),
-        "approve": decide and plan.status == PlanStatus.SUBMITTED,
-        "return": decide and plan.status == PlanStatus.SUBMITTED,
+        "approve": decide and submitted,
+        "return": decide and submitted,
         "reopen": can_manage_plans(user) and plan is not None and not plan.is_editable,
     }
 

@@ -110,6 +110,9 @@ class PlanLineKind(models.TextChoices):
 class PlanLine(models.Model):
     """One discipline (or practice, or form of the final attestation) of a plan, in one term of its year."""
 
+    # Set by plans.selectors for a page (not stored).
+    title: str
+
     plan = models.ForeignKey(StudyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(_("kind"), max_length=10, choices=PlanLineKind.choices, default=PlanLineKind.CURRICULUM)
     curriculum_line = models.ForeignKey(

@@ -119,6 +119,9 @@ class ReviewPolicy(models.TextChoices):
 
 
 class Test(models.Model):
+    # Whether the viewer manages the test, set by quizzes.access (not stored).
+    can_manage: bool = False
+
     __test__ = False  # not a pytest test class
 
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -106,11 +109,21 @@ def attempt_questions(attempt, *, with_keys: bool) -> list[dict]:
     return questions
 
 
+@dataclass
+class _QuestionStats:
+    """One question's answers in a test's results: how many, the share right, by the top and bottom thirds."""
+
+    text: str = ""
+    format: str = ""
+    answers: int = 0
+    right: float = 0.0
+    high: list[float] = field(default_factory=list)
+    low: list[float] = field(default_factory=list)
+
+
 def test_results(test: Test) -> dict:
     """For the teacher: every attempt with its student, the score distribution in tenths, and per question
     its difficulty (share right) and discrimination (the best third's share right less the worst third's)."""
-    from collections import defaultdict
-
     from .models import Answer, Attempt, AttemptStatus
 
     attempts = list(
@@ -121,34 +134,34 @@ def test_results(test: Test) -> dict:
     distribution = [0] * 10
     for value in percents.values():
         distribution[min(9, int(value // 10))] += 1
-    ranked = sorted(percents, key=percents.get)
+    ranked = sorted(percents, key=lambda pk: percents[pk])
     third = max(1, len(ranked) // 3)
     low, high = set(ranked[:third]), set(ranked[-third:])
-    per_question = defaultdict(lambda: {"answers": 0, "right": 0.0, "high": [], "low": []})
+    per_question: dict[int, _QuestionStats] = defaultdict(_QuestionStats)
     for answer in Answer.objects.filter(attempt__in=attempts).select_related("version__question"):
         if answer.points is None or not answer.version.points:
             continue
         share = float(answer.points / answer.version.points)
         stats = per_question[answer.version.question_id]
-        stats["text"] = answer.version.text
-        stats["format"] = answer.version.text_format
-        stats["answers"] += 1
-        stats["right"] += share
+        stats.text = answer.version.text
+        stats.format = answer.version.text_format
+        stats.answers += 1
+        stats.right += share
         if answer.attempt_id in high:
-            stats["high"].append(share)
+            stats.high.append(share)
         if answer.attempt_id in low:
-            stats["low"].append(share)
-    questions = []
+            stats.low.append(share)
+    questions: list[dict[str, Any]] = []
     for question_id, stats in per_question.items():
-        difficulty = stats["right"] / stats["answers"]
-        high_share = sum(stats["high"]) / len(stats["high"]) if stats["high"] else 0
-        low_share = sum(stats["low"]) / len(stats["low"]) if stats["low"] else 0
+        difficulty = stats.right / stats.answers
+        high_share = sum(stats.high) / len(stats.high) if stats.high else 0
+        low_share = sum(stats.low) / len(stats.low) if stats.low else 0
         questions.append(
             {
                 "id": question_id,
-                "text": stats["text"],
-                "format": stats["format"],
-                "answers": stats["answers"],
+                "text": stats.text,
+                "format": stats.format,
+                "answers": stats.answers,
                 "difficulty": round(difficulty, 2),
                 "discrimination": round(high_share - low_share, 2),
             }

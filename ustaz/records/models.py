@@ -148,6 +148,12 @@ class OrderItem(models.Model):
 class HistoryEntry(models.Model):
     """What an applied order changed in a student's record (one entry per item, never two)."""
 
+    # Set by records.selectors for a page (not stored).
+    status_to_label: str  # a translated label (lazy)
+    status_from_label: str
+    extract_readable: bool = False
+    change_list: list
+
     record = models.ForeignKey(
         StudentRecord, verbose_name=_("student"), on_delete=models.CASCADE, related_name="history"
     )
@@ -167,3 +173,8 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_on:%d.%m.%Y} {self.status_from} → {self.status_to}"
+
+    @property
+    def order(self) -> Order:
+        """The order that made this change (its item loaded with select_related("item__order"))."""
+        return self.item.order

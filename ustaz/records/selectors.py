@@ -63,9 +63,8 @@ def history(record: StudentRecord) -> list[HistoryEntry]:
         HistoryEntry.objects.filter(record=record).select_related("item__order").order_by("effective_on", "pk")
     )
     for entry in entries:
-        entry.order = entry.item.order
-        entry.status_from_label = StudentStatus(entry.status_from).label if entry.status_from else ""
-        entry.status_to_label = StudentStatus(entry.status_to).label
+        entry.status_from_label = str(StudentStatus(entry.status_from).label) if entry.status_from else ""
+        entry.status_to_label = str(StudentStatus(entry.status_to).label)
         entry.change_list = [
             (name, _label(name, change["from"]), _label(name, change["to"])) for name, change in entry.changes.items()
         ]
