@@ -61,7 +61,7 @@ def english_source_strings() -> set[str]:
 
 
 def untranslated_in(text: str, sources: set[str]) -> list[str]:
-    found = [s for s in sources if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text)]
+    found = [s for s in sources - SAME_IN_EVERY_LANGUAGE if re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text)]
     latin_words = {w for w in re.findall(r"\b[A-Za-z]{4,}\b", text)} - SAME_IN_EVERY_LANGUAGE
     return sorted(found) + sorted(latin_words)
 

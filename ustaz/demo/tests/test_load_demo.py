@@ -199,10 +199,18 @@ def test_the_demo_has_last_springs_plans_approved_and_this_years_window_open(db)
     assert made.exists()
     assert all(Enrolment.objects.filter(course=p.course, student=record.student).exists() for p in made)
 
+    from django.utils import translation
+
+    # Each reads the page in their own language.
     client = Client()
     assert client.login(username="demo-student", password=DEMO_PASSWORD)
     page = client.get("/plans/my/").content.decode()
-    assert "Submit to my adviser" in page
+    student = record.student
+    with translation.override(student.language or "kk"):
+        assert translation.gettext("Submit to my adviser") in page
     client = Client()
     assert client.login(username="demo-teacher", password=DEMO_PASSWORD)
-    assert client.get("/plans/advising/").content.decode().count("Submitted to the adviser") == 3
+    teacher = User.objects.get(username="demo-teacher")
+    with translation.override(teacher.language or "kk"):
+        submitted = translation.gettext("Submitted to the adviser")
+    assert client.get("/plans/advising/").content.decode().count(submitted) == 3
