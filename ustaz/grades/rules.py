@@ -282,3 +282,111 @@ def gpa(results: Iterable[tuple[Number, Letter | None]]) -> Decimal | None:
     if not total_credits:
         return None
     return round_gpa(total_points / total_credits)
+
+
+# --- Honours: a diploma with distinction (rules.md, "Final attestation"; docs/decisions/0020) --------------------
+HONOURS_CONDITIONS = {
+    "gpa": _("the cumulative GPA is below the minimum"),
+    "exam": _("an exam grade is below the lowest letter allowed"),
+    "attestation": _("the final attestation's grade is not one of the letters required"),
+    "retakes": _("a discipline or an exam was retaken"),
+}
+
+
+@dataclass(frozen=True)
+class HonoursPolicy:
+    """One university's rule, each condition a setting (USTAZ_HONOURS_*): GPA >= 3.5, no exam grade below C+,
+    the final attestation A or A-, no retakes."""
+
+    min_gpa: Decimal = Decimal("3.5")
+    min_exam_letter: str = "C+"
+    attestation_letters: tuple[str, ...] = ("A", "A-")
+    no_retakes: bool = True
+
+    def __post_init__(self) -> None:
+        letters = [letter.letter for letter in GradingPolicy().scale()]
+        gpa_value = to_decimal(self.min_gpa)
+        if not Decimal(0) <= gpa_value <= Decimal(4):
+            raise RuleInputError(f"USTAZ_HONOURS_MIN_GPA is between 0 and 4, not {gpa_value}")
+        object.__setattr__(self, "min_gpa", gpa_value)
+        if self.min_exam_letter not in letters:
+            raise RuleInputError(
+                f"USTAZ_HONOURS_MIN_EXAM is a letter ({', '.join(letters)}), not {self.min_exam_letter!r}"
+            )
+        attestation = tuple(self.attestation_letters)
+        wrong = [name for name in attestation if name not in letters]
+        if not attestation or wrong:
+            raise RuleInputError(
+                f"USTAZ_HONOURS_ATTESTATION is a list of letters ({', '.join(letters)}), not {list(attestation)!r}"
+            )
+        object.__setattr__(self, "attestation_letters", attestation)
+        if not isinstance(self.no_retakes, bool):
+            raise RuleInputError("USTAZ_HONOURS_NO_RETAKES is true or false")
+
+    @classmethod
+    def from_settings(cls) -> HonoursPolicy:
+        no_retakes = getattr(settings, "HONOURS_NO_RETAKES", True)
+        if isinstance(no_retakes, str):
+            answers = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False}
+            if no_retakes.strip().lower() not in answers:
+                raise RuleInputError(f"USTAZ_HONOURS_NO_RETAKES is true or false, not {no_retakes!r}")
+            no_retakes = answers[no_retakes.strip().lower()]
+        attestation = getattr(settings, "HONOURS_ATTESTATION", cls.attestation_letters)
+        if isinstance(attestation, str):
+            attestation = [name.strip() for name in attestation.split(",") if name.strip()]
+        return cls(
+            min_gpa=getattr(settings, "HONOURS_MIN_GPA", cls.min_gpa),
+            min_exam_letter=str(getattr(settings, "HONOURS_MIN_EXAM", cls.min_exam_letter)).strip(),
+            attestation_letters=tuple(attestation),
+            no_retakes=no_retakes,
+        )
+
+
+@dataclass(frozen=True)
+class Honours:
+    qualifies: bool
+    failing: tuple[str, ...]  # keys of HONOURS_CONDITIONS, in their order
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(HONOURS_CONDITIONS[key]) for key in self.failing]
+
+
+def honours(
+    *,
+    gpa: Number | None,
+    exam_letters: Iterable[str],
+    attestation_letters: Iterable[str],
+    retakes: int,
+    policy: HonoursPolicy | None = None,
+) -> Honours:
+    """Whether a graduate's diploma is one with distinction, from plain facts: the cumulative GPA (None while
+    nothing is graded), the letters of the exams (disciplines and practices), the letters of the final
+    attestation (none yet: it fails) and the number of retakes (an exam retaken or a discipline studied again).
+
+    The GPA is read as the transcript shows it, to two decimals half up: 3.495 is 3.50 and qualifies, 3.494 is
+    3.49 and does not. Letters are compared by their place on the scale, not by points (FX and F may both be 0)."""
+    policy = policy or HonoursPolicy()
+    order = [letter.letter for letter in GradingPolicy().scale()]  # highest first
+
+    def rank(name: str) -> int:
+        if name not in order:
+            raise RuleInputError(f"a letter is expected, not {name!r}")
+        return order.index(name)
+
+    exams = [rank(name) for name in exam_letters]
+    attestation = list(attestation_letters)
+    for name in attestation:
+        rank(name)
+    if isinstance(retakes, bool) or not isinstance(retakes, int) or retakes < 0:
+        raise RuleInputError(f"a number of retakes is expected, not {retakes!r}")
+    failing = []
+    if gpa is None or round_gpa(gpa) < policy.min_gpa:
+        failing.append("gpa")
+    if any(place > rank(policy.min_exam_letter) for place in exams):
+        failing.append("exam")
+    if not attestation or any(name not in policy.attestation_letters for name in attestation):
+        failing.append("attestation")
+    if policy.no_retakes and retakes:
+        failing.append("retakes")
+    return Honours(not failing, tuple(failing))
