@@ -100,16 +100,20 @@ def get_final_transcript_record_for(viewer: User, student_pk: int) -> StudentRec
     return record
 
 
-def get_graduating_group_for(viewer: User, group_pk: int) -> StudyGroup:
+def can_read_group_honours(viewer: User, group: StudyGroup) -> bool:
     """The office, the rector and an administrator read every group's honours; its adviser their own group."""
-    group = StudyGroup.objects.select_related("programme").filter(pk=group_pk).first()
-    if group is None or not viewer.is_authenticated:
-        raise Http404
+    if not viewer.is_authenticated:
+        return False
     if academics_access.can_read_every_file(viewer):
-        return group
-    if group.advisor_id == viewer.pk and viewer.has_role(Role.TEACHER):
-        return group
-    raise Http404
+        return True
+    return group.advisor_id == viewer.pk and viewer.has_role(Role.TEACHER)
+
+
+def get_graduating_group_for(viewer: User, group_pk: int) -> StudyGroup:
+    group = StudyGroup.objects.select_related("programme").filter(pk=group_pk).first()
+    if group is None or not can_read_group_honours(viewer, group):
+        raise Http404
+    return group
 
 
 # --- Building it --------------------------------------------------------------------------------------------

@@ -31,7 +31,13 @@ def final_transcript(request: HttpRequest, student_pk: int) -> HttpResponse:
     return render(
         request,
         "grades/diploma/final_transcript.html",
-        {"t": transcript, "document": document, "language": language, "languages": settings.LANGUAGES},
+        {
+            "t": transcript,
+            "document": document,
+            "language": language,
+            "languages": settings.LANGUAGES,
+            "group_honours": diploma.can_read_group_honours(request.user, record.group),
+        },
     )
 
 

@@ -186,6 +186,8 @@ def test_who_reads_a_final_transcript_and_a_groups_honours(programme_year, teach
         assert client.get(own).status_code == transcript_status, person
         assert client.get(own.replace("/final-transcript/", "/final-transcript.pdf")).status_code == transcript_status
         assert client.get(honours).status_code == honours_status, person
+        if transcript_status == 200:  # the transcript links to the group's honours page for whoever reads it
+            assert (f'href="{honours}"' in client.get(own).content.decode()) is (honours_status == 200)
     assert as_user(office).get(f"/people/{office.pk}/final-transcript/").status_code == 404  # no student record
 
 
