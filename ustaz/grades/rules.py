@@ -19,7 +19,7 @@ when the platform starts (ustaz.grades.checks): GRADING_POLICY, or USTAZ_GRADING
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -286,10 +286,10 @@ def gpa(results: Iterable[tuple[Number, Letter | None]]) -> Decimal | None:
 
 # --- Honours: a diploma with distinction (rules.md, "Final attestation"; docs/decisions/0020) --------------------
 HONOURS_CONDITIONS = {
-    "gpa": _("the cumulative GPA is below the minimum"),
-    "exam": _("an exam grade is below the lowest letter allowed"),
-    "attestation": _("the final attestation's grade is not one of the letters required"),
-    "retakes": _("a discipline or an exam was retaken"),
+    "gpa": _("the cumulative GPA %(gpa)s is below %(minimum)s"),
+    "exam": _("exam grades below %(minimum)s: %(letters)s"),
+    "attestation": _("the final attestation's grade (%(letters)s) is not %(required)s"),
+    "retakes": _("retakes: %(count)s"),
 }
 
 
@@ -346,10 +346,12 @@ class HonoursPolicy:
 class Honours:
     qualifies: bool
     failing: tuple[str, ...]  # keys of HONOURS_CONDITIONS, in their order
+    details: dict = field(default_factory=dict, compare=False)  # each failing condition's values, for its reason
 
     @property
     def reasons(self) -> list[str]:
-        return [str(HONOURS_CONDITIONS[key]) for key in self.failing]
+        """Each failing condition in words, with the graduate's values and the rule's (in the active language)."""
+        return [str(HONOURS_CONDITIONS[key]) % self.details.get(key, {}) for key in self.failing]
 
 
 def honours(
@@ -380,13 +382,23 @@ def honours(
         rank(name)
     if isinstance(retakes, bool) or not isinstance(retakes, int) or retakes < 0:
         raise RuleInputError(f"a number of retakes is expected, not {retakes!r}")
-    failing = []
+    failing: list[str] = []
+    details: dict[str, dict] = {}
     if gpa is None or round_gpa(gpa) < policy.min_gpa:
         failing.append("gpa")
-    if any(place > rank(policy.min_exam_letter) for place in exams):
+        details["gpa"] = {"gpa": "—" if gpa is None else round_gpa(gpa), "minimum": policy.min_gpa}
+    lowest = rank(policy.min_exam_letter)
+    below = [order[place] for place in sorted(exams) if place > lowest]
+    if below:
         failing.append("exam")
+        details["exam"] = {"minimum": policy.min_exam_letter, "letters": ", ".join(below)}
     if not attestation or any(name not in policy.attestation_letters for name in attestation):
         failing.append("attestation")
+        details["attestation"] = {
+            "letters": ", ".join(attestation) or "—",
+            "required": ", ".join(policy.attestation_letters),
+        }
     if policy.no_retakes and retakes:
         failing.append("retakes")
-    return Honours(not failing, tuple(failing))
+        details["retakes"] = {"count": retakes}
+    return Honours(not failing, tuple(failing), details)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.checks import run_checks
+from django.utils import translation
 
 from ustaz.grades.rules import HonoursPolicy, RuleInputError, honours
 
@@ -49,11 +50,18 @@ def test_one_retake_fails_and_none_does_not():
     assert check(retakes=0).qualifies
 
 
-def test_every_condition_failing_together_is_listed_in_order():
-    result = check(gpa=Decimal("2.9"), exam_letters=["C"], attestation_letters=["B"], retakes=2)
+def test_every_condition_failing_together_is_listed_in_order_with_its_values():
+    with translation.override("en"):
+        result = check(gpa=Decimal("2.9"), exam_letters=["C"], attestation_letters=["B"], retakes=2)
+        reasons = result.reasons
     assert not result.qualifies
     assert result.failing == ("gpa", "exam", "attestation", "retakes")
-    assert len(result.reasons) == 4 and all(result.reasons)
+    assert reasons == [
+        "the cumulative GPA 2.90 is below 3.5",
+        "exam grades below C+: C",
+        "the final attestation's grade (B) is not A, A-",
+        "retakes: 2",
+    ]
 
 
 def test_each_condition_follows_its_setting():
