@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from ustaz.academics import access as academics_access
 from ustaz.academics.models import Enrolment, StudentRecord, StudyGroup
 from ustaz.accounts.models import Role, User
-from ustaz.curricula.models import Curriculum, CurriculumStatus, ElectiveGroup, LineKind
+from ustaz.curricula.models import AttestationForm, Curriculum, CurriculumStatus, ElectiveGroup, LineKind
 from ustaz.curricula.models import CurriculumLine as CurriculumLineModel
 
 from . import rules
@@ -42,11 +42,24 @@ SECTION_TITLES = {
 @dataclass
 class FinalLine:
     kind: str
-    course: object
+    course: object  # None for a line of the curriculum no course of the student teaches (the attestation's)
     credits: int
     result: rules.DisciplineResult | None
     exam_attempts: int = 1
     retaken_in: object = None  # the term the discipline was studied again in
+    planned: tuple[str, int] | None = None  # without a course: the curriculum line's title and term number
+
+    @property
+    def code(self) -> str:
+        return self.course.discipline.code if self.course else ""
+
+    @property
+    def title(self) -> str:
+        return self.course.title if self.course else self.planned[0]
+
+    @property
+    def term(self) -> str:
+        return str(self.course.term) if self.course else str(_("Term %(n)s") % {"n": self.planned[1]})
 
     @property
     def letter(self) -> rules.Letter | None:
@@ -132,14 +145,22 @@ def _curricula(records: list[StudentRecord]) -> dict[tuple[int, int], dict]:
             "pk", "programme_id", "admission_year"
         )
     }
-    found: dict[tuple[int, int], dict] = {key: {"kinds": {}, "total": 0} for key in curricula.values()}
+    found: dict[tuple[int, int], dict] = {
+        key: {"kinds": {}, "total": 0, "attestation": []} for key in curricula.values()
+    }
     lines = CurriculumLineModel.objects.filter(curriculum_id__in=curricula).values_list(
-        "curriculum_id", "kind", "discipline_id", "credits", "elective_group_id"
+        "curriculum_id", "kind", "discipline_id", "credits", "elective_group_id", "attestation_form", "term"
     )
-    for curriculum_id, kind, discipline_id, credits, elective_group_id in lines:
+    for curriculum_id, kind, discipline_id, credits, elective_group_id, form, term in lines:
         entry = found[curricula[curriculum_id]]
         if discipline_id and kind in (LineKind.PRACTICE, LineKind.ATTESTATION):
             entry["kinds"][discipline_id] = kind
+        elif kind == LineKind.ATTESTATION:
+            # A form of the final attestation with no discipline (as the curricula's editor keeps it): no course
+            # teaches it; the transcript lists it without a grade until ustaz.attestation gives one.
+            entry["attestation"].append(
+                (AttestationForm(form).label if form else _("Final attestation"), term, credits)
+            )
         if elective_group_id is None:
             entry["total"] += credits
     groups = ElectiveGroup.objects.filter(curriculum_id__in=curricula).values_list("curriculum_id", "credits_to_choose")
@@ -196,13 +217,18 @@ def final_transcripts(
                     exam_attempts=len(attempts) or 1,
                 )
             )
+        for title, term, credits in curriculum["attestation"] if curriculum else []:
+            lines.append(FinalLine(kind=ATTESTATION, course=None, credits=credits, result=None, planned=(title, term)))
         result[record.student_id] = _assemble(record, lines, curriculum, policy, honours_policy)
     return result
 
 
 def _assemble(record, lines, curriculum, policy, honours_policy) -> FinalTranscript:
-    latest: dict[int, FinalLine] = {}
+    latest: dict[object, FinalLine] = {}
     for line in lines:  # in term order
+        if line.course is None:
+            latest[("planned", id(line))] = line
+            continue
         earlier = latest.get(line.course.discipline_id)
         if earlier is not None:
             earlier.retaken_in = line.course.term
@@ -214,7 +240,7 @@ def _assemble(record, lines, curriculum, policy, honours_policy) -> FinalTranscr
     result = rules.honours(
         gpa=gpa,
         exam_letters=[ln.letter.letter for ln in final if ln.letter and ln.kind != ATTESTATION],
-        attestation_letters=[ln.letter.letter for ln in final if ln.letter and ln.kind == ATTESTATION],
+        attestation_letters=[ln.letter.letter if ln.letter else None for ln in final if ln.kind == ATTESTATION],
         retakes=retakes,
         policy=honours_policy,
     )

@@ -358,13 +358,14 @@ def honours(
     *,
     gpa: Number | None,
     exam_letters: Iterable[str],
-    attestation_letters: Iterable[str],
+    attestation_letters: Iterable[str | None],
     retakes: int,
     policy: HonoursPolicy | None = None,
 ) -> Honours:
     """Whether a graduate's diploma is one with distinction, from plain facts: the cumulative GPA (None while
     nothing is graded), the letters of the exams (disciplines and practices), the letters of the final
-    attestation (none yet: it fails) and the number of retakes (an exam retaken or a discipline studied again).
+    attestation (none, or None for a form not graded yet: it fails) and the number of retakes (an exam retaken
+    or a discipline studied again).
 
     The GPA is read as the transcript shows it, to two decimals half up: 3.495 is 3.50 and qualifies, 3.494 is
     3.49 and does not. Letters are compared by their place on the scale, not by points (FX and F may both be 0)."""
@@ -377,9 +378,10 @@ def honours(
         return order.index(name)
 
     exams = [rank(name) for name in exam_letters]
-    attestation = list(attestation_letters)
+    attestation = list(attestation_letters)  # None: a form of the attestation with no grade yet
     for name in attestation:
-        rank(name)
+        if name is not None:
+            rank(name)
     if isinstance(retakes, bool) or not isinstance(retakes, int) or retakes < 0:
         raise RuleInputError(f"a number of retakes is expected, not {retakes!r}")
     failing: list[str] = []
@@ -395,7 +397,7 @@ def honours(
     if not attestation or any(name not in policy.attestation_letters for name in attestation):
         failing.append("attestation")
         details["attestation"] = {
-            "letters": ", ".join(attestation) or "—",
+            "letters": ", ".join(name or "—" for name in attestation) or "—",
             "required": ", ".join(policy.attestation_letters),
         }
     if policy.no_retakes and retakes:

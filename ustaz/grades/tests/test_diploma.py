@@ -222,3 +222,30 @@ def test_the_groups_honours_page_reads_as_many_queries_for_six_students_as_for_t
     for _n in range(4):
         graduate(group, courses, teacher, {**EXCELLENT, "harmony": 67})
     assert count() == small
+
+
+def test_a_form_of_attestation_no_course_teaches_is_listed_without_a_grade_and_fails_honours(
+    programme_year, teacher, as_user
+):
+    """As the curricula's editor keeps it, a line of the final attestation names no discipline: the transcript
+    lists it with its credits and no grade, and honours wait for its grade."""
+    group, courses = programme_year
+    curriculum = Curriculum.objects.get(programme=group.programme)
+    CurriculumLine.objects.create(
+        curriculum=curriculum,
+        kind=LineKind.ATTESTATION,
+        term=8,
+        credits=6,
+        cycle=Cycle.FINAL_ATTESTATION,
+        attestation_form="comprehensive_exam",
+    )
+    student = graduate(group, courses, teacher, EXCELLENT)
+    t = diploma.final_transcript(student.student_record)
+    [attestation] = [s for s in t.sections if s.kind == "attestation"]
+    planned = [line for line in attestation.lines if line.course is None]
+    assert [(line.credits, line.letter) for line in planned] == [(6, None)]
+    assert (t.credits_earned, t.credits_required) == (20, 26)
+    assert t.gpa == Decimal("3.92")  # the ungraded line is left out
+    assert t.honours.failing == ("attestation",)
+    html = as_user(student).get(f"/people/{student.pk}/final-transcript/?language=en").content.decode()
+    assert "Comprehensive exam" in html and "Term 8" in html

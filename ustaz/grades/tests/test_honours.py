@@ -38,7 +38,8 @@ def test_no_exam_grade_below_c_plus(letter, qualifies):
 
 
 @pytest.mark.parametrize(
-    ("letters", "qualifies"), [(["A"], True), (["A-"], True), (["B+"], False), ([], False), (["A", "B+"], False)]
+    ("letters", "qualifies"),
+    [(["A"], True), (["A-"], True), (["B+"], False), ([], False), (["A", "B+"], False), (["A", None], False)],
 )
 def test_the_final_attestation_is_a_or_a_minus(letters, qualifies):
     result = check(attestation_letters=letters)
