@@ -216,6 +216,8 @@ def test_the_groups_honours_page_reads_as_many_queries_for_six_students_as_for_t
             assert client.get(f"/groups/{group.pk}/honours/").status_code == 200
         return len(queries)
 
+    empty = client.get(f"/groups/{group.pk}/honours/").content.decode()
+    assert "The group has no students." in empty
     for _n in range(2):
         graduate(group, courses, teacher, EXCELLENT)
     small = count()
