@@ -145,6 +145,9 @@ KWARGS = {
     "grades:retake_open": lambda u: _course(u),
     "grades:restudy": lambda u: _course(u),
     "grades:item_lock": lambda u: _course(u, item_pk=u.grade_item.pk),
+    "grades:final_transcript": lambda u: {"student_pk": u.people["owner"].pk},
+    "grades:final_transcript_pdf": lambda u: {"student_pk": u.people["owner"].pk},
+    "grades:graduates": lambda u: {"group_pk": u.group.pk},
     "notifications:open": lambda u: {"pk": u.notice.pk},
     "live:course": lambda u: _course(u),
     "live:class_create": lambda u: _course(u),
@@ -559,6 +562,11 @@ EXPECTED: dict[str, Expect] = {
     # prints anybody's below.
     "grades:my_transcript": page(persons(FORBIDDEN, owner=OK, classmate=OK, other_group=OK)),
     "grades:transcript": page(office_only()),
+    # The diploma's result (decision 0020): the student's own, their group's adviser (the teacher), the office
+    # and the rector; nobody else is told it exists. The group's honours: the office, the rector, the adviser.
+    "grades:final_transcript": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
+    "grades:final_transcript_pdf": page(persons(NOT_FOUND, owner=OK, teacher=OK, office=OK, rector=OK)),
+    "grades:graduates": page(persons(NOT_FOUND, teacher=OK, office=OK, rector=OK)),
     # --- Notices ---
     "notifications:inbox": everyone(),
     "notifications:preferences": everyone(),

@@ -378,6 +378,17 @@ GRADES_EXAM_RETAKES = envint("USTAZ_GRADES_EXAM_RETAKES", 1)
 # Times a discipline may be studied again after an F (rules.md: at most 2).
 GRADES_DISCIPLINE_RETAKES = envint("USTAZ_GRADES_DISCIPLINE_RETAKES", 2)
 
+# --- Honours: a diploma with distinction (rules.md "Final attestation"; docs/decisions/0020-diploma-result.md) ---
+# One university's rule, each condition a setting: the cumulative GPA at least USTAZ_HONOURS_MIN_GPA (3.5, read
+# to two decimals as the transcript shows it), no exam grade below the letter USTAZ_HONOURS_MIN_EXAM (C+), the
+# final attestation's grade one of USTAZ_HONOURS_ATTESTATION (A,A-), and with USTAZ_HONOURS_NO_RETAKES (true)
+# no retake at all. A wrong value (a GPA outside 0-4, a letter not on the scale, a yes/no that is neither) stops
+# the platform at start (ustaz.grades.checks).
+HONOURS_MIN_GPA = env("USTAZ_HONOURS_MIN_GPA", "3.5")
+HONOURS_MIN_EXAM = env("USTAZ_HONOURS_MIN_EXAM", "C+")
+HONOURS_ATTESTATION = envlist("USTAZ_HONOURS_ATTESTATION", "A,A-")
+HONOURS_NO_RETAKES = env("USTAZ_HONOURS_NO_RETAKES", "true")
+
 # --- Admission (rules the University sets; docs/decisions/0009-admission.md) --------------------------
 # Ties of the competitive score are separated by these rules in order: "exams" (the programme's first exam,
 # then the second...), "submitted" (the application completed earlier); the application's number last.

@@ -20,3 +20,20 @@ def grading_policy_is_valid(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def honours_policy_is_valid(app_configs, **kwargs):
+    from .rules import HonoursPolicy, RuleInputError
+
+    try:
+        HonoursPolicy.from_settings()
+    except (RuleInputError, TypeError) as error:
+        return [
+            Error(
+                f"The honours rule is not valid: {error}",
+                hint="Correct the USTAZ_HONOURS_* settings (docs/configuration.md).",
+                id="ustaz.E020",
+            )
+        ]
+    return []

@@ -19,7 +19,7 @@ when the platform starts (ustaz.grades.checks): GRADING_POLICY, or USTAZ_GRADING
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -282,3 +282,125 @@ def gpa(results: Iterable[tuple[Number, Letter | None]]) -> Decimal | None:
     if not total_credits:
         return None
     return round_gpa(total_points / total_credits)
+
+
+# --- Honours: a diploma with distinction (rules.md, "Final attestation"; docs/decisions/0020) --------------------
+HONOURS_CONDITIONS = {
+    "gpa": _("the cumulative GPA %(gpa)s is below %(minimum)s"),
+    "exam": _("exam grades below %(minimum)s: %(letters)s"),
+    "attestation": _("the final attestation's grade (%(letters)s) is not %(required)s"),
+    "retakes": _("retakes: %(count)s"),
+}
+
+
+@dataclass(frozen=True)
+class HonoursPolicy:
+    """One university's rule, each condition a setting (USTAZ_HONOURS_*): GPA >= 3.5, no exam grade below C+,
+    the final attestation A or A-, no retakes."""
+
+    min_gpa: Decimal = Decimal("3.5")
+    min_exam_letter: str = "C+"
+    attestation_letters: tuple[str, ...] = ("A", "A-")
+    no_retakes: bool = True
+
+    def __post_init__(self) -> None:
+        letters = [letter.letter for letter in GradingPolicy().scale()]
+        gpa_value = to_decimal(self.min_gpa)
+        if not Decimal(0) <= gpa_value <= Decimal(4):
+            raise RuleInputError(f"USTAZ_HONOURS_MIN_GPA is between 0 and 4, not {gpa_value}")
+        object.__setattr__(self, "min_gpa", gpa_value)
+        if self.min_exam_letter not in letters:
+            raise RuleInputError(
+                f"USTAZ_HONOURS_MIN_EXAM is a letter ({', '.join(letters)}), not {self.min_exam_letter!r}"
+            )
+        attestation = tuple(self.attestation_letters)
+        wrong = [name for name in attestation if name not in letters]
+        if not attestation or wrong:
+            raise RuleInputError(
+                f"USTAZ_HONOURS_ATTESTATION is a list of letters ({', '.join(letters)}), not {list(attestation)!r}"
+            )
+        object.__setattr__(self, "attestation_letters", attestation)
+        if not isinstance(self.no_retakes, bool):
+            raise RuleInputError("USTAZ_HONOURS_NO_RETAKES is true or false")
+
+    @classmethod
+    def from_settings(cls) -> HonoursPolicy:
+        no_retakes = getattr(settings, "HONOURS_NO_RETAKES", True)
+        if isinstance(no_retakes, str):
+            answers = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False}
+            if no_retakes.strip().lower() not in answers:
+                raise RuleInputError(f"USTAZ_HONOURS_NO_RETAKES is true or false, not {no_retakes!r}")
+            no_retakes = answers[no_retakes.strip().lower()]
+        attestation = getattr(settings, "HONOURS_ATTESTATION", cls.attestation_letters)
+        if isinstance(attestation, str):
+            attestation = [name.strip() for name in attestation.split(",") if name.strip()]
+        return cls(
+            min_gpa=getattr(settings, "HONOURS_MIN_GPA", cls.min_gpa),
+            min_exam_letter=str(getattr(settings, "HONOURS_MIN_EXAM", cls.min_exam_letter)).strip(),
+            attestation_letters=tuple(attestation),
+            no_retakes=no_retakes,
+        )
+
+
+@dataclass(frozen=True)
+class Honours:
+    qualifies: bool
+    failing: tuple[str, ...]  # keys of HONOURS_CONDITIONS, in their order
+    details: dict = field(default_factory=dict, compare=False)  # each failing condition's values, for its reason
+
+    @property
+    def reasons(self) -> list[str]:
+        """Each failing condition in words, with the graduate's values and the rule's (in the active language)."""
+        return [str(HONOURS_CONDITIONS[key]) % self.details.get(key, {}) for key in self.failing]
+
+
+def honours(
+    *,
+    gpa: Number | None,
+    exam_letters: Iterable[str],
+    attestation_letters: Iterable[str | None],
+    retakes: int,
+    policy: HonoursPolicy | None = None,
+) -> Honours:
+    """Whether a graduate's diploma is one with distinction, from plain facts: the cumulative GPA (None while
+    nothing is graded), the letters of the exams (disciplines and practices), the letters of the final
+    attestation (none, or None for a form not graded yet: it fails) and the number of retakes (an exam retaken
+    or a discipline studied again).
+
+    The GPA is read as the transcript shows it, to two decimals half up: 3.495 is 3.50 and qualifies, 3.494 is
+    3.49 and does not. Letters are compared by their place on the scale, not by points (FX and F may both be 0)."""
+    policy = policy or HonoursPolicy()
+    order = [letter.letter for letter in GradingPolicy().scale()]  # highest first
+
+    def rank(name: str) -> int:
+        if name not in order:
+            raise RuleInputError(f"a letter is expected, not {name!r}")
+        return order.index(name)
+
+    exams = [rank(name) for name in exam_letters]
+    attestation = list(attestation_letters)  # None: a form of the attestation with no grade yet
+    for name in attestation:
+        if name is not None:
+            rank(name)
+    if isinstance(retakes, bool) or not isinstance(retakes, int) or retakes < 0:
+        raise RuleInputError(f"a number of retakes is expected, not {retakes!r}")
+    failing: list[str] = []
+    details: dict[str, dict] = {}
+    if gpa is None or round_gpa(gpa) < policy.min_gpa:
+        failing.append("gpa")
+        details["gpa"] = {"gpa": "—" if gpa is None else round_gpa(gpa), "minimum": policy.min_gpa}
+    lowest = rank(policy.min_exam_letter)
+    below = [order[place] for place in sorted(exams) if place > lowest]
+    if below:
+        failing.append("exam")
+        details["exam"] = {"minimum": policy.min_exam_letter, "letters": ", ".join(below)}
+    if not attestation or any(name not in policy.attestation_letters for name in attestation):
+        failing.append("attestation")
+        details["attestation"] = {
+            "letters": ", ".join(name or "—" for name in attestation) or "—",
+            "required": ", ".join(policy.attestation_letters),
+        }
+    if policy.no_retakes and retakes:
+        failing.append("retakes")
+        details["retakes"] = {"count": retakes}
+    return Honours(not failing, tuple(failing), details)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import diploma_views, views
 
 
 class StatementFormat:
@@ -33,4 +33,10 @@ urlpatterns = [
     path("courses/<int:pk>/grades/retake/", views.retake_open, name="retake_open"),
     path("courses/<int:pk>/grades/restudy/", views.restudy_enrol, name="restudy"),
     path("courses/<int:pk>/grades/columns/<int:item_pk>/lock/", views.item_lock, name="item_lock"),
+    # The diploma's result (docs/decisions/0020-diploma-result.md).
+    path("people/<int:student_pk>/final-transcript/", diploma_views.final_transcript, name="final_transcript"),
+    path(
+        "people/<int:student_pk>/final-transcript.pdf", diploma_views.final_transcript_pdf, name="final_transcript_pdf"
+    ),
+    path("groups/<int:group_pk>/honours/", diploma_views.graduates, name="graduates"),
 ]
