@@ -378,6 +378,12 @@ GRADES_EXAM_RETAKES = envint("USTAZ_GRADES_EXAM_RETAKES", 1)
 # Times a discipline may be studied again after an F (rules.md: at most 2).
 GRADES_DISCIPLINE_RETAKES = envint("USTAZ_GRADES_DISCIPLINE_RETAKES", 2)
 
+# --- The appeal commission (issue 15, item 8; docs/decisions/0019-appeal-commission.md) ----------------------
+# rules.md: an exam grade is appealed within this many working days of its FIRST publication ...
+GRADES_APPEAL_WORKING_DAYS = envint("USTAZ_GRADES_APPEAL_WORKING_DAYS", 1)
+# ... and the appeal commission decides within this many working days of the appeal's filing.
+GRADES_APPEAL_DECISION_WORKING_DAYS = envint("USTAZ_GRADES_APPEAL_DECISION_WORKING_DAYS", 1)
+
 # --- Admission (rules the University sets; docs/decisions/0009-admission.md) --------------------------
 # Ties of the competitive score are separated by these rules in order: "exams" (the programme's first exam,
 # then the second...), "submitted" (the application completed earlier); the application's number last.
