@@ -221,3 +221,24 @@ def test_the_members_list_does_not_grow_with_appeals(teacher, exam, member, as_u
     add(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get("/appeals/").context["appeals"]) == 10
+
+
+def test_the_offices_commissions_list_does_not_grow_with_commissions_or_members(
+    office, as_user, django_assert_max_num_queries
+):
+    from testkit.factories import ProgrammeFactory
+
+    term = CourseFactory().term
+
+    def add(n, members):
+        for _ in range(n):
+            board = AppealCommission.objects.create(programme=ProgrammeFactory(), term=term)
+            board.members.add(*(UserFactory(roles=",appeal_commission,") for _ in range(members)))
+
+    client = as_user(office)
+    add(2, 2)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get("/appeals/commissions/").status_code == 200
+    add(6, 5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get("/appeals/commissions/").context["commissions"]) == 8
