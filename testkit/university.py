@@ -168,7 +168,28 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     grade_services.grade_post(
         item=exam_item, student=owner, points=Decimal(48), posted_by=teacher, source=GradeSource.JOURNAL
     )
+    # The appeal commission of the owner's programme and the course's term (decision 0019): its member, not one
+    # of PERSONS, rejects the appeal of another student of the group (not one of PERSONS either), so that its
+    # protocol exists; the owner's waits.
+    from ustaz.grades.models import AppealCommission
+
+    appeal_member = _person("Appeals", Role.APPEAL_COMMISSION)
+    o["appeal_commission"] = AppealCommission.objects.create(
+        programme=group.programme, term=course.term, chair=appeal_member
+    )
+    o["appeal_commission"].members.add(appeal_member)
     o["appeal"] = grade_services.appeal_file(item=exam_item, student=owner, grounds="Question 3 was marked wrong.")
+    appellant = _person("Appellant", Role.STUDENT)
+    enrol(appellant, course, group)
+    grade_services.grade_post(
+        item=exam_item, student=appellant, points=Decimal(50), posted_by=teacher, source=GradeSource.JOURNAL
+    )
+    o["decided_appeal"] = grade_services.appeal_decide(
+        appeal=grade_services.appeal_file(item=exam_item, student=appellant, grounds="Question 2."),
+        decided_by=appeal_member,
+        granted=False,
+        decision="The grade stands.",
+    )
 
     # --- An assignment with an instructions file, the owner's submission with a file and a comment -----
     assignment = assignment_services.assignment_save(

@@ -140,6 +140,8 @@ KWARGS = {
     "grades:appeal_file": lambda u: _course(u),
     "grades:transcript": lambda u: {"student_pk": u.people["owner"].pk},
     "grades:appeal_decide": lambda u: {"appeal_pk": u.appeal.pk},
+    "grades:appeal_protocol": lambda u: {"appeal_pk": u.decided_appeal.pk, "lang": "kk"},
+    "grades:appeal_commission_edit": lambda u: {"commission_pk": u.appeal_commission.pk},
     "grades:statement": lambda u: _course(u, group_pk=u.group.pk, fmt="pdf"),
     "grades:item_add": lambda u: _course(u),
     "grades:retake_open": lambda u: _course(u),
@@ -555,9 +557,16 @@ EXPECTED: dict[str, Expect] = {
     "grades:appeal_file": post_only(
         course_readers(classmate=NOT_FOUND, teacher=FORBIDDEN, office=FORBIDDEN, rector=FORBIDDEN)
     ),
-    # Grade appeals are the appeal commission's and the office's, never the admission commission's.
+    # Grade appeals are decided by a member of the appeal's appeal commission (none of these persons; see
+    # ustaz/grades/tests/test_appeal_commission.py); the office sees them and their protocols, deciding none; the
+    # admission commission, the teacher and the students have no say (decision 0019).
     "grades:appeals": page(persons(FORBIDDEN, office=OK)),
     "grades:appeal_decide": page(persons(FORBIDDEN, office=OK)),
+    "grades:appeal_protocol": page(persons(FORBIDDEN, office=OK)),
+    # The office sets the appeal commissions.
+    "grades:appeal_commissions": page(persons(FORBIDDEN, office=OK)),
+    "grades:appeal_commission_add": page(persons(FORBIDDEN, office=OK)),
+    "grades:appeal_commission_edit": page(persons(FORBIDDEN, office=OK)),
     # A transcript is a student's own: whoever has no student record (an applicant, staff) has none; the office
     # prints anybody's below.
     "grades:my_transcript": page(persons(FORBIDDEN, owner=OK, classmate=OK, other_group=OK)),

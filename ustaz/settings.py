@@ -388,6 +388,11 @@ HONOURS_MIN_GPA = env("USTAZ_HONOURS_MIN_GPA", "3.5")
 HONOURS_MIN_EXAM = env("USTAZ_HONOURS_MIN_EXAM", "C+")
 HONOURS_ATTESTATION = envlist("USTAZ_HONOURS_ATTESTATION", "A,A-")
 HONOURS_NO_RETAKES = env("USTAZ_HONOURS_NO_RETAKES", "true")
+# --- The appeal commission (issue 15, item 8; docs/decisions/0019-appeal-commission.md) ----------------------
+# rules.md: an exam grade is appealed within this many working days of its FIRST publication ...
+GRADES_APPEAL_WORKING_DAYS = envint("USTAZ_GRADES_APPEAL_WORKING_DAYS", 1)
+# ... and the appeal commission decides within this many working days of the appeal's filing.
+GRADES_APPEAL_DECISION_WORKING_DAYS = envint("USTAZ_GRADES_APPEAL_DECISION_WORKING_DAYS", 1)
 
 # --- Admission (rules the University sets; docs/decisions/0009-admission.md) --------------------------
 # Ties of the competitive score are separated by these rules in order: "exams" (the programme's first exam,

@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     STUDY_PLAN_REOPENED = "plans.reopened", _("Individual study plan reopened")
     STUDY_PLANS_APPLIED = "plans.applied", _("Courses and enrolments made from study plans")
     ELECTIVE_WINDOW_SAVED = "plans.window", _("Elective window opened or changed")
+    APPEAL_COMMISSION_SET = "grades.appeal_commission", _("Appeal commission set")
+    APPEAL_DECIDED = "grades.appeal_decided", _("Appeal decided")
 
 
 class AuditEvent(models.Model):

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ustaz.academics.models import Course, Discipline, Programme
+from ustaz.academics.models import Course, Discipline, Programme, Term
 
 
 class ItemKind(models.TextChoices):
@@ -266,3 +266,35 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.item_id} {self.status}"
+
+
+class AppealCommission(models.Model):
+    """The appeal commission of one programme and term (rules.md: it decides appeals within one working day and
+    records a protocol). Members hold the APPEAL_COMMISSION role; the academic office sets them."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="appeal_commissions"
+    )
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="appeal_commissions")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="appeal_commissions", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("appeal commission")
+        verbose_name_plural = _("appeal commissions")
+        ordering = ["-term__starts_on", "programme__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "term"], name="appeal_commission_once_per_programme_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.term}"

@@ -414,22 +414,40 @@ def grades_import(
 
 
 # --- Appeals (rules.md: filed within one working day of the exam grade's publication) ----------------
-def appeal_deadline(published_at):
-    """The same time on the next working day (Monday to Friday) after the grade was published, counting
-    the University's setting GRADES_APPEAL_WORKING_DAYS (1 by default)."""
+def working_days_after(moment, days: int):
+    """The same time `days` working days (Monday to Friday) later, in the University's time zone."""
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
 
     # Working days are the University's, in its own time zone, whatever the student's.
-    moment = timezone.localtime(published_at, ZoneInfo(settings.TIME_ZONE))
-    days = getattr(settings, "GRADES_APPEAL_WORKING_DAYS", 1)
+    moment = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
     while days:
         moment += timedelta(days=1)
         if moment.weekday() < 5:
             days -= 1
     return moment
+
+
+def appeal_deadline(published_at):
+    """The same time on the next working day (Monday to Friday) after the grade was published, counting
+    the University's setting GRADES_APPEAL_WORKING_DAYS (1 by default)."""
+    from django.conf import settings
+
+    return working_days_after(published_at, settings.GRADES_APPEAL_WORKING_DAYS)
+
+
+def first_published_at(*, item: GradeItem, student: User, grade: Grade):
+    """When the grade was FIRST published: its earliest change with a value (GradeChange keeps the history);
+    a later edit does not reopen the appeal window (decision 0019). A grade without history: its posted_at."""
+    first = (
+        GradeChange.objects.filter(item=item, student=student, new_points__isnull=False)
+        .order_by("changed_at", "id")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return first or grade.posted_at
 
 
 def appeal_open_for(*, item: GradeItem, student: User, now=None) -> Grade | None:
@@ -439,7 +457,8 @@ def appeal_open_for(*, item: GradeItem, student: User, now=None) -> Grade | None
     grade = Grade.objects.filter(item=item, student=student).first()
     if grade is None or Appeal.objects.filter(item=item, student=student).exists():
         return None
-    return grade if (now or timezone.now()) <= appeal_deadline(grade.posted_at) else None
+    grade.first_published_at = first_published_at(item=item, student=student, grade=grade)
+    return grade if (now or timezone.now()) <= appeal_deadline(grade.first_published_at) else None
 
 
 @transaction.atomic
@@ -450,8 +469,13 @@ def appeal_file(*, item: GradeItem, student: User, grounds: str, now=None) -> Ap
     if not grounds.strip():
         raise ValidationError(_("Name the questions or parts you appeal and justify each."), code="grounds")
     appeal = Appeal.objects.create(item=item, student=student, points_appealed=grade.points, grounds=grounds.strip())
+    from .appeal_selectors import commission_of
+
+    commission = commission_of(appeal)
+    # That commission's members only (decision 0019); with none set yet, nobody: the office sees every appeal.
+    members = commission.members.filter(User.role_filter(Role.APPEAL_COMMISSION)) if commission else User.objects.none()
     notifications.notify(
-        users=User.objects.filter(User.role_filter(Role.APPEAL_COMMISSION) | User.role_filter(Role.ACADEMIC_OFFICE)),
+        users=members,
         kind=APPEAL_FILED,
         title=gettext_lazy("Appeal of %(student)s: %(course)s"),
         body=gettext_lazy("Grade appealed: %(points)s. Grounds: %(grounds)s"),
@@ -470,8 +494,15 @@ def appeal_file(*, item: GradeItem, student: User, grounds: str, now=None) -> Ap
 def appeal_decide(
     *, appeal: Appeal, decided_by: User, granted: bool, decision: str, new_points: Decimal | None = None
 ) -> Appeal:
-    """The appeal commission's decision; a granted appeal changes the grade through grade_post (audited)."""
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    """The appeal commission's decision; a granted appeal changes the grade through grade_post (audited).
+    Only a member of the appeal's commission who did not give the grade decides (access.can_decide_appeal)."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import access
+
+    appeal = Appeal.objects.select_for_update().select_related("item__course").get(pk=appeal.pk)
+    if not access.can_decide_appeal(decided_by, appeal):
+        raise PermissionDenied
     if appeal.status != AppealStatus.PENDING:
         raise ValidationError(_("This appeal has been decided already."), code="decided")
     if not decision.strip():
@@ -493,6 +524,12 @@ def appeal_decide(
     appeal.decision, appeal.new_points = decision.strip(), new_points if granted else None
     appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
     appeal.save()
+    audit_record(
+        action=AuditAction.APPEAL_DECIDED,
+        actor=decided_by,
+        target=appeal,
+        details={"status": appeal.status, "old": str(appeal.points_appealed), "new": str(appeal.new_points)},
+    )
     notifications.notify(
         users=[appeal.student],
         kind=APPEAL_DECIDED,

@@ -61,7 +61,7 @@ def course_grades(request: HttpRequest, pk: int) -> HttpResponse:
         "appealable": exam and services.appeal_open_for(item=exam, student=request.user),
     }
     if context["appealable"]:
-        context["appeal_deadline"] = services.appeal_deadline(context["appealable"].posted_at)
+        context["appeal_deadline"] = services.appeal_deadline(context["appealable"].first_published_at)
     return render(request, "grades/my_grades.html", context)
 
 
@@ -296,44 +296,6 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your appeal is filed: the appeal commission decides within one working day."))
     return redirect("grades:course", pk=pk)
-
-
-@login_required
-def appeals(request: HttpRequest) -> HttpResponse:
-    if not access.can_decide_appeals(request.user):
-        raise PermissionDenied
-    listed = Appeal.objects.select_related("item__course__discipline", "student").order_by("status", "filed_at")
-    return render(request, "grades/appeals.html", {"appeals": listed[:300]})
-
-
-@login_required
-def appeal_decide(request: HttpRequest, appeal_pk: int) -> HttpResponse:
-    if not access.can_decide_appeals(request.user):
-        raise PermissionDenied
-    appeal = get_object_or_404(Appeal.objects.select_related("item__course__discipline", "student"), pk=appeal_pk)
-    error = None
-    if request.method == "POST":
-        granted = request.POST.get("granted") == "1"
-        try:
-            new_points = services.parse_points(request.POST.get("new_points", "")) if granted else None
-            services.appeal_decide(
-                appeal=appeal,
-                decided_by=request.user,
-                granted=granted,
-                decision=request.POST.get("decision", ""),
-                new_points=new_points,
-            )
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("grades:appeals")
-    return render(
-        request,
-        "grades/appeal.html",
-        {"appeal": appeal, "error": error, "post": request.POST},
-        status=400 if error else 200,
-    )
 
 
 @login_required

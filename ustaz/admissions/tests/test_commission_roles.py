@@ -36,8 +36,11 @@ def admission_member(db):
 
 
 @pytest.fixture
-def appeal_member(db):
-    return UserFactory(roles=",appeal_commission,", language="en")
+def appeal_member(student, course):
+    """A member of the appeal commission of the student's programme and the course's term (decision 0019)."""
+    from testkit.appeals import appeal_member_for
+
+    return appeal_member_for(student, course)
 
 
 @pytest.fixture

@@ -61,8 +61,17 @@ def test_the_demo_university_loads_once_and_every_demo_login_works(db):
     assert GradeItem.objects.filter(attempt=2, grades__isnull=False).exists()
     assert AuditEvent.objects.filter(action=AuditAction.RESTUDY_ENROLLED).count() == 1
     assert GradingScheme.objects.filter(programme=student.student_record.programme).exists()
-    # The appeal tells the office, whose badge shows it.
-    assert User.objects.get(username="demo-office").unread_notices >= 1
+    # A classmate's appeal of this term tells the programme's appeal commission (not the office), whose badge shows
+    # it and whose chair, demo-appeals, may decide it (decision 0019).
+    from ustaz.grades import access as grades_access
+    from ustaz.grades.appeal_selectors import appeals_for
+    from ustaz.grades.models import AppealCommission
+
+    chair = User.objects.get(username="demo-appeals")
+    assert chair.unread_notices >= 1
+    waiting = appeals_for(chair).filter(status="pending").exclude(student=student)
+    assert waiting.exists() and grades_access.can_decide_appeal(chair, waiting[0])
+    assert AppealCommission.objects.filter(programme=student.student_record.programme).count() == 2
     assert Course.objects.filter(enrolments__student=student, grade_items__title__startswith="АБ1").exists()
     # Classes: held ones with attendance, one to join now, one in person, one cancelled.
     from django.utils import timezone

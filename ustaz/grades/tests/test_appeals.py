@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from testkit.factories import UserFactory
 from ustaz.grades import services
-from ustaz.grades.models import Appeal, AppealStatus, Grade, GradeChange, GradeSource
+from ustaz.grades.models import Appeal, AppealCommission, AppealStatus, Grade, GradeChange, GradeSource
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -18,8 +18,14 @@ def exam(course):
 
 
 @pytest.fixture
-def commission(db):
-    return UserFactory(roles=",appeal_commission,", language="en")
+def commission(student, exam):
+    """A member of the appeal commission of the student's programme and the course's term."""
+    member = UserFactory(roles=",appeal_commission,", language="en")
+    board = AppealCommission.objects.create(
+        programme=student.student_record.programme, term=exam.course.term, chair=member
+    )
+    board.members.add(member)
+    return member
 
 
 def graded(exam, student, teacher, points=Decimal(48)):
@@ -93,7 +99,7 @@ def test_a_late_appeal_is_refused(teacher, student, exam):
 
 
 @pytest.mark.parametrize("persona", ["student", "teacher"])
-def test_only_the_commission_and_the_office_decide(request, persona, teacher, student, exam, as_user):
+def test_neither_the_student_nor_the_teacher_decides(request, persona, teacher, student, exam, as_user):
     graded(exam, student, teacher)
     appeal = services.appeal_file(item=exam, student=student, grounds="Please.")
     client = as_user(request.getfixturevalue(persona))

@@ -75,15 +75,18 @@ def test_a_regrade_after_a_fixed_key_is_a_change_with_its_reason(teacher, studen
 
 def test_the_appeal_path(teacher, student, office, exam):
     services.grade_post(item=exam, student=student, points=D(45), posted_by=teacher, source=GradeSource.JOURNAL)
+    from testkit.appeals import appeal_member_for
+
+    member = appeal_member_for(student, exam.course)
     appeal = services.appeal_file(item=exam, student=student, grounds="Question 2 was marked wrong.")
     services.appeal_decide(
-        appeal=appeal, decided_by=office, granted=True, decision="Question 2 correct.", new_points=D(55)
+        appeal=appeal, decided_by=member, granted=True, decision="Question 2 correct.", new_points=D(55)
     )
     change = change_of(student, exam)
     assert (change.old_points, change.new_points, change.changed_by, change.source) == (
         D(45),
         D(55),
-        office,
+        member,
         GradeSource.APPEAL,
     )
     assert change.reason == "Question 2 correct." and change.source_ref == f"appeal {appeal.pk}"

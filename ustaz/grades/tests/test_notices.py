@@ -10,14 +10,17 @@ from ustaz.grades.models import GradeSource
 from ustaz.notifications.models import Notification
 
 
-def test_an_appeal_tells_the_office_and_its_decision_tells_the_student(course, teacher, student, office):
+def test_an_appeal_tells_its_commission_and_its_decision_tells_the_student(course, teacher, student, office):
+    from testkit.appeals import appeal_member_for
+
+    member = appeal_member_for(student, course)
     with translation.override("en"):
         exam = grades.default_items_create(course=course)[-1]
     grades.grade_post(item=exam, student=student, points=Decimal(45), posted_by=teacher, source=GradeSource.JOURNAL)
     appeal = grades.appeal_file(item=exam, student=student, grounds="Question 2.")
-    [to_office] = Notification.objects.filter(user=office, kind=APPEAL_FILED)
-    assert to_office.url == f"/appeals/{appeal.pk}/"
-    grades.appeal_decide(appeal=appeal, decided_by=office, granted=False, decision="The answer is incomplete.")
+    [to_member] = Notification.objects.filter(kind=APPEAL_FILED)  # the commission's member, not the office
+    assert (to_member.user, to_member.url) == (member, f"/appeals/{appeal.pk}/")
+    grades.appeal_decide(appeal=appeal, decided_by=member, granted=False, decision="The answer is incomplete.")
     [to_student] = Notification.objects.filter(user=student, kind=APPEAL_DECIDED)
     assert to_student.body == "The answer is incomplete."
     assert to_student.url == f"/courses/{course.pk}/grades/"

@@ -79,9 +79,9 @@ def test_an_import_with_1e309_refuses_that_line_and_writes_nothing(teacher, stud
 
 
 def test_an_appeals_new_points_of_1e30_answer_400(teacher, student, exam, as_user, db):
-    from testkit.factories import UserFactory
+    from testkit.appeals import appeal_member_for
 
-    commission = UserFactory(roles=",appeal_commission,", language="en")
+    commission = appeal_member_for(student, exam.course)
     services.grade_post(item=exam, student=student, points=Decimal(48), posted_by=teacher, source=GradeSource.JOURNAL)
     appeal = services.appeal_file(item=exam, student=student, grounds="Question 3.")
     response = as_user(commission).post(

@@ -55,6 +55,7 @@ from ustaz.contracts import services as contract_services
 from ustaz.curricula import services as curricula_services
 from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
+from ustaz.demo.appeals import load_appeals
 from ustaz.demo.contracts import load_contracts_demo
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.demo.plans import load_plans
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                 load_records()
                 load_contracts_demo()
                 load_plans()
+                load_appeals()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             load_records()
             load_contracts_demo()
             load_plans()
+            load_appeals()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
