@@ -49,6 +49,11 @@ class AuditAction(models.TextChoices):
     STUDY_PLAN_REOPENED = "plans.reopened", _("Individual study plan reopened")
     STUDY_PLANS_APPLIED = "plans.applied", _("Courses and enrolments made from study plans")
     ELECTIVE_WINDOW_SAVED = "plans.window", _("Elective window opened or changed")
+    ATTESTATION_COMMISSION_SAVED = "attestation.commission", _("Attestation commission saved")
+    ATTESTATION_MEMBER_ADDED = "attestation.member_added", _("Member added to an attestation commission")
+    ATTESTATION_MEMBER_REMOVED = "attestation.member_removed", _("Member removed from an attestation commission")
+    ATTESTATION_CONFLICT_DECLARED = "attestation.conflict", _("Conflict of interest declared")
+    ATTESTATION_STUDENT_SAVED = "attestation.student", _("Student's final attestation saved")
 
 
 class AuditEvent(models.Model):
