@@ -55,6 +55,7 @@ from ustaz.contracts import services as contract_services
 from ustaz.curricula import services as curricula_services
 from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
+from ustaz.demo.attestation import load_attestation
 from ustaz.demo.contracts import load_contracts_demo
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.demo.plans import load_plans
@@ -86,6 +87,7 @@ DEMO_LOGINS = {
     "demo-rector": Role.RECTOR,
     "demo-applicant": Role.APPLICANT,
     "demo-commission": Role.ADMISSION_COMMISSION,
+    "demo-chair": Role.ATTESTATION_COMMISSION,
 }
 STUDENTS_PER_GROUP = 25
 TEACHERS_PER_DEPARTMENT = 5
@@ -106,6 +108,7 @@ class Command(BaseCommand):
                 load_records()
                 load_contracts_demo()
                 load_plans()
+                load_attestation()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -122,6 +125,7 @@ class Command(BaseCommand):
             load_records()
             load_contracts_demo()
             load_plans()
+            load_attestation()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
