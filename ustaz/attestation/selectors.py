@@ -79,7 +79,7 @@ DEBT = ("FX", "F")
 def admissions(records: list[StudentRecord]) -> list[Admission]:
     """Whether each student is admitted to final attestation, and why not: every line of their curriculum in
     force before the attestation passed (a letter other than FX and F in some course of its discipline), and
-    in each elective group the credits to choose passed. Seven queries whatever the number of students."""
+    in each elective group the credits to choose passed. Five queries whatever the number of students."""
     if not records:
         return []
     keys = {(r.programme_id, r.group.admission_year) for r in records}
@@ -181,7 +181,7 @@ def graduating_records(commission: Commission) -> list[StudentRecord]:
 
 def admission_list(commission: Commission) -> list[Admission]:
     """The office's list of the commission's graduating students with their admission and their attestations
-    (ten queries whatever the number of students)."""
+    (eight queries whatever the number of students)."""
     result = admissions(graduating_records(commission))
     by_student: dict[int, list[StudentAttestation]] = defaultdict(list)
     for attestation in StudentAttestation.objects.filter(

@@ -87,9 +87,17 @@ def member_add(
             raise ValidationError(_("This person is already on the commission."))
         if role in (MemberRole.CHAIR, MemberRole.SECRETARY) and commission.members.filter(role=role).exists():
             raise ValidationError(_("The commission already has a chair or a secretary in this role."))
-        member = CommissionMember.objects.create(
-            commission=commission, person=person, role=role, is_external=is_external, position=position.strip()
-        )
+        try:
+            with transaction.atomic():
+                member = CommissionMember.objects.create(
+                    commission=commission,
+                    person=person,
+                    role=role,
+                    is_external=is_external,
+                    position=position.strip(),
+                )
+        except IntegrityError:  # the database's constraints, should two offices race past the checks above
+            raise ValidationError(_("This person is already on the commission, or the role is taken.")) from None
         audit_record(
             action=AuditAction.ATTESTATION_MEMBER_ADDED,
             actor=actor,

@@ -124,3 +124,13 @@ def test_the_admission_list_does_not_grow_with_the_students(school, as_user):
         pass_all(school, student) if n % 2 else result(student, school.required[0], 40, school.teacher)
     large = _queries(client, url)
     assert large == small
+
+
+def test_admission_reads_a_fixed_number_of_queries(school, django_assert_num_queries):
+    students = [graduate(school, f"S{n}") for n in range(3)]
+    for student in students:
+        pass_all(school, student)
+    records = selectors.graduating_records(school.commission)
+    with django_assert_num_queries(5):
+        result = selectors.admissions(records)
+    assert [a.admitted for a in result] == [True, True, True]
