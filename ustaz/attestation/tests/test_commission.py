@@ -331,3 +331,36 @@ def test_the_rector_reads_but_does_not_write(school, rector, as_user):
     assert client.post(url, {"form": "comprehensive_exam"}).status_code == 403
     assert client.post(reverse("attestation:commissions"), {}).status_code == 403
     assert not StudentAttestation.objects.exists()
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_commission_page_and_the_list_do_not_grow_with_members_and_students(school, as_user):
+    client = as_user(school.office)
+    page = reverse("attestation:commission", args=[school.commission.pk])
+    listing = reverse("attestation:commissions")
+
+    def grow(n):
+        for i in range(n):
+            voter = member(school, name=f"M{n}{i}")
+            student = graduate(school, f"S{n}{i}")
+            services.conflict_declare(member=voter, student=student, reason="Туысы")
+            services.attestation_save(
+                commission=school.commission,
+                student=student,
+                data=services.AttestationData(form=AttestationForm.THESIS, topic="Тақырып", supervisor=school.teacher),
+                actor=school.office,
+            )
+            services.commission_create(programme=ProgrammeFactory(), academic_year=YEAR, actor=school.office)
+
+    grow(2)
+    small = (_count(client, page), _count(client, listing))
+    grow(5)
+    assert (_count(client, page), _count(client, listing)) == small
