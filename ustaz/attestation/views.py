@@ -80,7 +80,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _commission_page(request, commission: Commission, *, order_form=None, conflict_form=None, status=200):
+def _commission_page(
+    request, commission: Commission, *, order_form=None, conflict_form=None, member_form=None, status=200
+):
     members = selectors.members(commission)
     commission.member_list = members
     can = access.capabilities(request.user, commission)
@@ -110,7 +112,7 @@ def _commission_page(request, commission: Commission, *, order_form=None, confli
             "warning": selectors.order_warning(commission),
             "can": can,
             "order_form": order_form,
-            "member_form": MemberForm() if can["edit"] else None,
+            "member_form": member_form or (MemberForm() if can["edit"] else None),
             "conflict_form": conflict_form,
             "attestations": attestations,
             "quorum_needed": selectors.quorum_needed(commission, members),
@@ -155,8 +157,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The member is added."))
             return redirect("attestation:commission", pk=commission.pk)
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("attestation:commission", pk=commission.pk)
+    return _commission_page(request, commission, member_form=form, status=400)
 
 
 @login_required

@@ -364,3 +364,18 @@ def test_the_commission_page_and_the_list_do_not_grow_with_members_and_students(
     small = (_count(client, page), _count(client, listing))
     grow(5)
     assert (_count(client, page), _count(client, listing)) == small
+
+
+def test_a_wrong_member_is_refused_on_the_page_with_its_reason(school, as_user):
+    url = reverse("attestation:member_add", args=[school.commission.pk])
+    client = as_user(school.office)
+    response = client.post(url, {"login": "nobody-here", "role": "member"})
+    assert response.status_code == 400
+    assert response.context["member_form"].errors["login"]
+    response = client.post(url, {"login": school.teacher.username, "role": "chair"})  # not external
+    assert response.status_code == 400
+    assert response.context["member_form"].non_field_errors()
+    assert not CommissionMember.objects.exists()
+    response = client.post(url, {"login": school.teacher.username, "role": "member", "position": "Доцент"})
+    assert response.status_code == 302
+    assert CommissionMember.objects.get().position == "Доцент"
