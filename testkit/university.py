@@ -429,6 +429,22 @@ def build() -> University:  # noqa: PLR0915 - one of everything, in the order th
     o["curriculum_draft_line"] = draft.lines.first()
     o["curriculum_draft_group"] = draft.elective_groups.first()
 
+    # --- Final attestation: the programme's commission for the year its groups graduate, with an external
+    # chair and the course's teacher as a member (the curriculum in force has eight terms: the fourth year) ---
+    from ustaz.attestation import services as attestation
+    from ustaz.attestation.models import MemberRole
+
+    graduating_year = group.admission_year + 3
+    commission_of_year = attestation.commission_create(programme=programme, academic_year=graduating_year, actor=office)
+    chair = _person("Chair", Role.ATTESTATION_COMMISSION, citizenship="RU")
+    attestation.member_add(
+        commission=commission_of_year, person=chair, role=MemberRole.CHAIR, is_external=True, actor=office
+    )
+    o["attestation_member"] = attestation.member_add(
+        commission=commission_of_year, person=teacher, role=MemberRole.MEMBER, is_external=False, actor=office
+    )
+    o["attestation_commission"] = commission_of_year
+
     # --- An accounts import the office ran in the background, done ---------------------------------------
     from ustaz.core.models import ImportJob, ImportJobStatus
 

@@ -97,6 +97,13 @@ KWARGS = {
     "curricula:approve": lambda u: {"pk": u.curriculum_draft.pk},
     "curricula:new_version": lambda u: {"pk": u.curriculum.pk},
     "curricula:import": lambda u: {"pk": u.curriculum_draft.pk},
+    "attestation:commission": lambda u: {"pk": u.attestation_commission.pk},
+    "attestation:member_add": lambda u: {"pk": u.attestation_commission.pk},
+    "attestation:member_issue": lambda u: {"pk": u.attestation_commission.pk},
+    "attestation:member_remove": lambda u: {"pk": u.attestation_commission.pk, "member_pk": u.attestation_member.pk},
+    "attestation:conflict": lambda u: {"pk": u.attestation_commission.pk},
+    "attestation:admission": lambda u: {"pk": u.attestation_commission.pk},
+    "attestation:student": lambda u: {"pk": u.attestation_commission.pk, "student_pk": u.people["owner"].pk},
     "plans:plan": lambda u: {"pk": u.study_plan.pk},
     "plans:approve": lambda u: {"pk": u.study_plan.pk},
     "plans:return": lambda u: {"pk": u.study_plan.pk},
@@ -697,6 +704,18 @@ EXPECTED: dict[str, Expect] = {
     "curricula:new_version": post_only(
         persons(NOT_FOUND, office=OK, **dict.fromkeys(set(CURRICULUM_READERS) - {"office"}, FORBIDDEN))
     ),
+    # --- Final attestation: the owner's programme's commission, the teacher a member of it. The office makes and
+    # changes it, the rector reads it, its members read its page and declare their conflicts; nobody else
+    # learns it exists ---
+    "attestation:commissions": page(office_only(rector=OK)),
+    "attestation:mine": page(persons(FORBIDDEN, teacher=OK)),
+    "attestation:commission": page(persons(NOT_FOUND, office=OK, rector=OK, teacher=OK)),
+    "attestation:member_add": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN, teacher=FORBIDDEN)),
+    "attestation:member_issue": page(persons(NOT_FOUND, office=OK, rector=FORBIDDEN, teacher=FORBIDDEN)),
+    "attestation:member_remove": post_only(persons(NOT_FOUND, office=OK, rector=FORBIDDEN, teacher=FORBIDDEN)),
+    "attestation:conflict": post_only(persons(NOT_FOUND, teacher=OK, office=FORBIDDEN, rector=FORBIDDEN)),
+    "attestation:admission": page(persons(NOT_FOUND, office=OK, rector=OK, teacher=FORBIDDEN)),
+    "attestation:student": page(persons(NOT_FOUND, office=OK, rector=OK, teacher=FORBIDDEN)),
     # --- Study plans: the owner's plan (submitted) is read by the owner, their group's adviser (the teacher),
     # the office and the rector; the adviser decides it, the office reopens it and runs the windows and the
     # courses from plans; each student has their own plan page ---

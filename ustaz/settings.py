@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ustaz.discussions",
     "ustaz.assignments",
     "ustaz.quizzes",
+    "ustaz.attestation",
     "ustaz.plans",
     "ustaz.admissions",
     "ustaz.demo",
@@ -462,6 +463,13 @@ CURRICULA_IMPORT_MAX_ROWS = envint("USTAZ_CURRICULA_IMPORT_MAX_ROWS", 500)
 PLANS_TERM_CREDITS_MAX = envint("USTAZ_PLANS_TERM_CREDITS_MAX", 40)
 # The longest reason an adviser gives for returning a plan.
 PLANS_RETURN_REASON_MAX_CHARS = envint("USTAZ_PLANS_RETURN_REASON_MAX_CHARS", 2000)
+
+# --- Final attestation (rules.md, "Final attestation"; docs/decisions/0018-final-attestation.md) -------
+# The quorum of an attestation commission: this fraction of its voting members (the chair and the members,
+# not the secretary) present and not stepped aside for the student, rounded up.
+ATTESTATION_QUORUM = env("USTAZ_ATTESTATION_QUORUM", "2/3")
+# The order approving a commission's composition is dated at least this many days before its first sitting.
+ATTESTATION_ORDER_DAYS_BEFORE = envint("USTAZ_ATTESTATION_ORDER_DAYS_BEFORE", 30)
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ustaz.discussions.urls")),
     path("", include("ustaz.assignments.urls")),
     path("", include("ustaz.quizzes.urls")),
+    path("", include("ustaz.attestation.urls")),
     path("", include("ustaz.plans.urls")),
     path("", include("ustaz.records.urls")),
     path("", include("ustaz.contracts.urls")),

@@ -2,7 +2,8 @@
 
 One rule for every path that grants roles, issues accounts, reissues passwords or edits a person (the People
 pages, the imports, the Django admin, the services): an administrator grants every role; the academic office
-and the ICT centre grant only the roles of study (student, teacher, applicant, the two commissions). The staff
+and the ICT centre grant only the roles of study (student, teacher, applicant, the
+commissions: admission, appeal, final attestation). The staff
 roles (academic office, ICT centre, rector, administrator) are granted by an administrator alone. A person's
 account (its roles, password, e-mail, activity) may be touched only by someone who could grant every role
 that person holds, so nobody but an administrator touches an administrator or another member of staff, and
@@ -20,7 +21,16 @@ from .models import Role, User
 
 ACCOUNT_MANAGERS = (Role.ACADEMIC_OFFICE, Role.ICT_SUPPORT, Role.ADMIN)
 
-STUDY_ROLES = frozenset({Role.STUDENT, Role.TEACHER, Role.APPLICANT, Role.ADMISSION_COMMISSION, Role.APPEAL_COMMISSION})
+STUDY_ROLES = frozenset(
+    {
+        Role.STUDENT,
+        Role.TEACHER,
+        Role.APPLICANT,
+        Role.ADMISSION_COMMISSION,
+        Role.APPEAL_COMMISSION,
+        Role.ATTESTATION_COMMISSION,
+    }
+)
 # Which roles each managing role may grant (and so whose accounts it may touch).
 GRANTABLE_BY: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Role.values),

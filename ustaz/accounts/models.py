@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     # appeal commission decides students' grade appeals; neither sees the other's work.
     ADMISSION_COMMISSION = "admission_commission", _("Admission commission member")
     APPEAL_COMMISSION = "appeal_commission", _("Appeal commission member")
+    # A member of a final attestation commission (often from outside the University): the role opens only
+    # the pages of the commissions they sit on (ustaz.attestation.access), nothing else.
+    ATTESTATION_COMMISSION = "attestation_commission", _("Attestation commission member")
     RECTOR = "rector", _("Rector")
     ADMIN = "admin", _("Administrator")
 

@@ -51,6 +51,11 @@ class AuditAction(models.TextChoices):
     ELECTIVE_WINDOW_SAVED = "plans.window", _("Elective window opened or changed")
     APPEAL_COMMISSION_SET = "grades.appeal_commission", _("Appeal commission set")
     APPEAL_DECIDED = "grades.appeal_decided", _("Appeal decided")
+    ATTESTATION_COMMISSION_SAVED = "attestation.commission", _("Attestation commission saved")
+    ATTESTATION_MEMBER_ADDED = "attestation.member_added", _("Member added to an attestation commission")
+    ATTESTATION_MEMBER_REMOVED = "attestation.member_removed", _("Member removed from an attestation commission")
+    ATTESTATION_CONFLICT_DECLARED = "attestation.conflict", _("Conflict of interest declared")
+    ATTESTATION_STUDENT_SAVED = "attestation.student", _("Student's final attestation saved")
 
 
 class AuditEvent(models.Model):

@@ -98,7 +98,14 @@ def test_the_issue_form_offers_and_accepts_only_the_roles_of_study(request, pers
     manager = request.getfixturevalue(persona)
     client = as_user(manager)
     offered = {value for value, _label in client.get("/people/issue/").context["form"].fields["roles"].widget.choices}
-    assert offered == {"student", "teacher", "applicant", "admission_commission", "appeal_commission"}
+    assert offered == {
+        "student",
+        "teacher",
+        "applicant",
+        "admission_commission",
+        "appeal_commission",
+        "attestation_commission",
+    }
     form = {
         "last_name": "Қасымов",
         "first_name": "Нұрлан",

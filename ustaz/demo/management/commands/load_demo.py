@@ -56,6 +56,7 @@ from ustaz.curricula import services as curricula_services
 from ustaz.curricula.models import Component, Curriculum, LineKind
 from ustaz.demo import data
 from ustaz.demo.appeals import load_appeals
+from ustaz.demo.attestation import load_attestation
 from ustaz.demo.contracts import load_contracts_demo
 from ustaz.demo.media import scale_wav, syllabus_pdf
 from ustaz.demo.plans import load_plans
@@ -87,6 +88,7 @@ DEMO_LOGINS = {
     "demo-rector": Role.RECTOR,
     "demo-applicant": Role.APPLICANT,
     "demo-commission": Role.ADMISSION_COMMISSION,
+    "demo-chair": Role.ATTESTATION_COMMISSION,
 }
 STUDENTS_PER_GROUP = 25
 TEACHERS_PER_DEPARTMENT = 5
@@ -108,6 +110,7 @@ class Command(BaseCommand):
                 load_contracts_demo()
                 load_plans()
                 load_appeals()
+                load_attestation()
             self.stdout.write(
                 f"The demo university is already loaded; {added} curricula added."
                 if added
@@ -125,6 +128,7 @@ class Command(BaseCommand):
             load_contracts_demo()
             load_plans()
             load_appeals()
+            load_attestation()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo university loaded: {Faculty.objects.count()} faculties, {Programme.objects.count()} programmes, "
