@@ -452,13 +452,23 @@ def _image(item: SubmissionFile, path: str) -> None:
         del exif[GPS_IFD]
         buffer = io.BytesIO()
         options = {"quality": "keep"} if image.format == "JPEG" else {}
-        image.save(buffer, format=image.format, exif=exif.tobytes(), **options)
+        try:
+            image.save(buffer, format=image.format, exif=exif.tobytes(), **options)
+        except (OSError, ValueError) as error:
+            # Decoded, but not to be written again as it came (a damaged JPEG read whole because WeasyPrint, once
+            # imported, lets Pillow load truncated images; tables Pillow cannot keep): the location still goes,
+            # from the header, without decoding.
+            _remove_location_undecoded(item, path)
+            raise Unprocessable(_("The image cannot be read: it is damaged or incomplete.")) from error
         _replace_original(item, ContentFile(buffer.getvalue()), len(buffer.getvalue()))
         item.probe["location_removed"] = True
-    image.thumbnail((POSTER_WIDTH, POSTER_WIDTH))  # in place: the full picture is let go before turning it
-    shown = ImageOps.exif_transpose(image)
-    buffer = io.BytesIO()
-    shown.convert("RGB").save(buffer, "JPEG", quality=85)
+    try:
+        image.thumbnail((POSTER_WIDTH, POSTER_WIDTH))  # in place: the full picture is let go before turning it
+        shown = ImageOps.exif_transpose(image)
+        buffer = io.BytesIO()
+        shown.convert("RGB").save(buffer, "JPEG", quality=85)
+    except (OSError, ValueError) as error:
+        raise Unprocessable(_("The image cannot be read: it is damaged or incomplete.")) from error
     item.poster = _save_beside(item, "thumbnail.jpg", buffer.getvalue())
 
 

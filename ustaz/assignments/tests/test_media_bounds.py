@@ -164,3 +164,19 @@ def test_the_student_and_the_teacher_see_no_preview(as_user, submission, student
         assert "no-preview" in page and "партитура.pdf" in page
         download = as_user(person).get(reverse("assignments:file", args=[item.pk]))
         assert download.status_code == 200
+
+
+def test_a_damaged_photo_read_whole_still_loses_its_location(submission, monkeypatch):
+    """Found by the fuzzer in CI: once WeasyPrint is imported (any PDF made in the process), Pillow loads truncated
+    images, and a JPEG whose first quantization table's marker is damaged then decodes but cannot be saved with
+    its tables kept: the preview maker raised ValueError and the photo kept its location."""
+    from PIL import Image, ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as weasyprint.images sets it on import
+    data = make.jpeg_with_gps((64, 48)).replace(b"\xff\xdb", b"\xfe\xdb", 1)
+    item = stored_file(submission, "photo.jpg", data)
+    item = media.process(item)
+    assert item.processing != Processing.READY or item.poster
+    with default_storage.open(item.file.name, "rb") as stored:
+        kept = stored.read()
+    assert 0x8825 not in Image.open(io.BytesIO(kept)).getexif()  # the location is gone all the same
