@@ -51,6 +51,20 @@ class Detected:
     bom: int = 0  # bytes of the byte order mark to skip
 
 
+def _plausible_utf16(raw: bytes) -> bool:
+    """Whether bytes starting with a UTF-16 mark are UTF-16 text: a one-byte text may start with those bytes too
+    ("юя" in Windows-1251 is FE FF, "яю" FF FE). UTF-16 text of these languages decodes to ASCII, Cyrillic and
+    common punctuation; the same bytes read as UTF-16 otherwise give letters of far-away scripts."""
+    try:
+        text = raw.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    if not text:
+        return False  # a mark and nothing after it: two letters of a one-byte text rather than an empty file
+    usual = sum(1 for char in text if ord(char) < 0x250 or "\u0400" <= char <= "\u04ff" or "\u2000" <= char <= "\u206f")
+    return usual >= 0.9 * len(text)
+
+
 def _is_cyrillic_letter(char: str) -> bool:
     return "\u0400" <= char <= "\u04ff"
 
@@ -59,7 +73,7 @@ def detect(raw: bytes) -> Detected:
     """The encoding of `raw`, or UnknownEncoding."""
     if raw.startswith(codecs.BOM_UTF8):
         return Detected(UTF8, bom=len(codecs.BOM_UTF8))
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _plausible_utf16(raw):
         return Detected("utf-16")
     try:
         raw.decode(UTF8)

@@ -105,6 +105,12 @@ def test_any_russian_text_round_trips_from_windows_1251(parts):
     assert decode(raw) == text
 
 
+@pytest.mark.parametrize("text", ["юяЁ!", "юя", "яю, сказал он.", "Юя"])
+def test_a_one_byte_text_starting_with_a_utf16_mark_is_not_utf16(text):
+    # Found by hypothesis: "юя" in Windows-1251 is FE FF, the big-endian UTF-16 mark ("яю" the little-endian one).
+    assert decode(text.encode("cp1251")) == text
+
+
 def test_bytes_valid_as_utf8_are_utf8():
     # "Рё" in Windows-1251 is D0 B8, which is UTF-8's "и": a two-letter file cannot be told, and UTF-8 (the
     # encoding of nearly every file today) is taken. A real text of a few words is never valid UTF-8 by chance.
