@@ -267,7 +267,9 @@ def plan_reopen(*, plan: StudyPlan, by: User, request: HttpRequest | None = None
         raise ValidationError(_("The plan is already open to changes."), code="editable")
     old = plan.status
     plan.status, plan.decided_at, plan.decided_by = PlanStatus.RETURNED, timezone.now(), by
-    plan.return_reason = _("Reopened by the academic office.")
+    # No text stored: the page says "reopened by the academic office" in its reader's language (an adviser's
+    # return always has a reason, so a returned plan without one is a reopened plan).
+    plan.return_reason = ""
     plan.save()
     audit_record(action=AuditAction.STUDY_PLAN_REOPENED, actor=by, target=plan, details={"was": old}, request=request)
     _tell_student(plan, gettext_lazy("Your study plan for %(year)s is open to changes again"))

@@ -4,6 +4,7 @@ changes and resubmits; an approved plan is read-only until the office reopens it
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from testkit.factories import StudyGroupFactory, UserFactory
 from ustaz.accounts.models import Role
@@ -60,8 +61,21 @@ def test_a_return_reason_has_a_bound(school, settings):
 def test_the_office_reopens_an_approved_plan(school):
     student, plan = submitted(school)
     services.plan_approve(plan=plan, by=school.adviser)
-    plan = services.plan_reopen(plan=plan, by=school.office)
-    assert plan.status == PlanStatus.RETURNED
+    with translation.override("ru"):  # the office works in Russian; the student reads in their own language
+        plan = services.plan_reopen(plan=plan, by=school.office)
+    assert plan.status == PlanStatus.RETURNED and plan.return_reason == ""  # no text in the office's language
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    student.language = "kk"
+    student.save()
+    with translation.override("kk"):
+        said = translation.gettext("Reopened by the academic office.")
+    assert said != "Reopened by the academic office."
+    with translation.override("en"):  # the request activates the student's language; put back after it
+        page = client_for(student).get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert said in page
     assert AuditEvent.objects.filter(action=AuditAction.STUDY_PLAN_REOPENED, target_id=str(plan.pk)).exists()
     plan = services.plan_save(student=student, academic_year=school.year, chosen_ids=full_choice(school), submit=True)
     assert plan.status == PlanStatus.SUBMITTED
